@@ -1,0 +1,81 @@
+"""What each role may do, and the one place that answers "may this person see this case?"."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from makegood.accounts.models import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    from makegood.cases.models import Case
+
+# Permissions per role (app_label.codename). Applied by the accounts data migration and by
+# `makegood sync_roles`, so the groups in the database always match this table.
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.FRONTLINE: [
+        "cases.view_case",
+        "cases.add_case",
+        "cases.respond_case",
+        "cases.view_customer",
+    ],
+    Role.MANAGER: [
+        "cases.view_case",
+        "cases.add_case",
+        "cases.respond_case",
+        "cases.reassign_case",
+        "cases.view_customer",
+    ],
+    Role.PROCESS_OWNER: [
+        "cases.view_case",
+        "cases.view_all_cases",
+        "cases.view_customer",
+    ],
+    Role.ADMINISTRATOR: [
+        "cases.view_case",
+        "cases.add_case",
+        "cases.respond_case",
+        "cases.reassign_case",
+        "cases.view_all_cases",
+        "cases.view_customer",
+        "cases.view_responsetarget",
+        "cases.change_responsetarget",
+        "accounts.view_team",
+        "accounts.add_team",
+        "accounts.change_team",
+        "accounts.view_staffprofile",
+        "accounts.change_staffprofile",
+        "accounts.add_staffprofile",
+        "auth.view_user",
+        "auth.add_user",
+        "auth.change_user",
+        "accounts.view_apitoken",
+        "accounts.add_apitoken",
+        "accounts.change_apitoken",
+    ],
+}
+
+
+def role_of(user: User | AnonymousUser) -> Role | None:
+    """The most senior role the user holds (a user may sit in several groups)."""
+    if not user.is_authenticated:
+        return None
+    names = set(user.groups.values_list("name", flat=True))
+    for role in (Role.ADMINISTRATOR, Role.PROCESS_OWNER, Role.MANAGER, Role.FRONTLINE):
+        if role.value in names:
+            return role
+    return None
+
+
+def team_id_of(user: User | AnonymousUser) -> int | None:
+    staff = getattr(user, "staff", None)
+    return staff.team_id if staff is not None else None
+
+
+def can_view_case(user: User | AnonymousUser, case: Case) -> bool:
+    if not user.is_authenticated or not user.has_perm("cases.view_case"):
+        return False
+    if user.has_perm("cases.view_all_cases"):
+        return True
+    return case.owner_id == user.pk or (case.team_id is not None and case.team_id == team_id_of(user))

@@ -1,0 +1,239 @@
+"""The case: one customer let down, from the first word to the last follow-up."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+REFERENCE_PREFIX = "MG"
+REFERENCE_RE = re.compile(r"\bMG-(\d{4})-(\d{6,})\b", re.IGNORECASE)
+
+
+class Channel(models.TextChoices):
+    WEB = "web", "Web form"
+    EMAIL = "email", "E-mail"
+    PHONE = "phone", "Phone"
+    IN_PERSON = "in_person", "In person"
+    CHAT = "chat", "Chat"
+    SOCIAL = "social", "Social media"
+
+
+LIVE_CHANNELS = frozenset({Channel.PHONE, Channel.IN_PERSON, Channel.CHAT})
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    OPEN = "open", "Open"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+
+
+OPEN_STATUSES = (Status.NEW, Status.OPEN)
+
+
+class Customer(models.Model):
+    """Matched on e-mail, then on phone; both are stored normalised so that matching is exact."""
+
+    name = models.CharField(max_length=200)
+    email = models.EmailField(max_length=254, blank=True, help_text="Stored lower-case.")
+    phone = models.CharField(max_length=32, blank=True, help_text="Stored in E.164 form.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["email"], condition=~Q(email=""), name="customer_unique_email"),
+            models.UniqueConstraint(fields=["phone"], condition=~Q(phone=""), name="customer_unique_phone"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.email or self.phone
+
+
+class ResponseTarget(models.Model):
+    """How soon a person must first respond on a channel. Administrators edit these."""
+
+    channel = models.CharField(max_length=20, choices=Channel.choices, unique=True)
+    target = models.DurationField()
+
+    class Meta:
+        ordering = ["target"]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()}: {self.target}"
+
+
+DEFAULT_RESPONSE_TARGETS: dict[str, timedelta] = {
+    Channel.IN_PERSON: timedelta(minutes=1),
+    Channel.PHONE: timedelta(minutes=1),
+    Channel.CHAT: timedelta(minutes=1),
+    Channel.WEB: timedelta(hours=1),
+    Channel.EMAIL: timedelta(hours=1),
+    Channel.SOCIAL: timedelta(hours=1),
+}
+
+
+class Case(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="cases")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases")
+    subject = models.CharField(max_length=200, blank=True)
+    story = models.TextField(help_text="The customer's account, in their own words.")
+    expectation = models.TextField(blank=True, help_text="What the customer expects to happen.")
+    external_id = models.CharField(max_length=100, blank=True)
+
+    received_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    first_response_due_at = models.DateTimeField()
+    first_responded_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_cases"
+    )
+    owned_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        permissions = [
+            ("respond_case", "Can take ownership of and respond on cases"),
+            ("reassign_case", "Can take over cases owned by someone else"),
+            ("view_all_cases", "Can see the cases of every team"),
+        ]
+        indexes = [
+            models.Index(fields=["team", "status", "first_response_due_at"], name="case_queue_idx"),
+            models.Index(fields=["status", "received_at"], name="case_status_received_idx"),
+            models.Index(fields=["received_at"], name="case_received_idx"),
+            models.Index(fields=["channel", "received_at"], name="case_channel_received_idx"),
+            models.Index(fields=["external_id"], name="case_external_id_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        """`MG-<year received>-<number>`: derived from the primary key, so always unique."""
+        return f"{REFERENCE_PREFIX}-{self.received_at.year}-{self.pk:06d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def first_response_breached(self) -> bool:
+        responded = self.first_responded_at or timezone.now()
+        return responded > self.first_response_due_at
+
+
+def parse_reference(reference: str) -> tuple[int, int] | None:
+    """(year, pk) from a reference such as `MG-2026-000123`, or None if it is not one."""
+    match = REFERENCE_RE.fullmatch(reference.strip())
+    if not match:
+        return None
+    return int(match.group(1)), int(match.group(2))
+
+
+def find_reference(text: str) -> tuple[int, int] | None:
+    """The first case reference inside free text (an e-mail subject), if any."""
+    match = REFERENCE_RE.search(text)
+    if not match:
+        return None
+    return int(match.group(1)), int(match.group(2))
+
+
+class EventKind(models.TextChoices):
+    RECEIVED = "received", "Complaint received"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    ACK_EMAIL_SENT = "ack_email_sent", "Acknowledgement e-mail sent"
+    OWNERSHIP_TAKEN = "ownership_taken", "Ownership taken"
+    CUSTOMER_MESSAGE = "customer_message", "Message from the customer"
+    REPLY_SENT = "reply_sent", "Reply sent to the customer"
+    CONTACT = "contact", "Live contact recorded"
+    NOTE = "note", "Internal note"
+    STATUS_CHANGED = "status_changed", "Status changed"
+
+
+class CaseEvent(models.Model):
+    """One line of the case's timeline: what happened, who did it and when."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30, choices=EventKind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["case", "at"], name="caseevent_case_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"attachments/{instance.case_id}/{filename}"
+
+
+class Attachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(CaseEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments")
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    file = models.FileField(upload_to=attachment_path, max_length=400)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AuditQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: object) -> int:
+        raise AppendOnlyError("The audit log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("The audit log is append-only.")
+
+
+class AuditEntry(models.Model):
+    """Append-only record of every state change. Triggers in the database refuse edits too."""
+
+    at = models.DateTimeField(default=timezone.now)
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_label = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=50)
+    object_type = models.CharField(max_length=50)
+    object_id = models.CharField(max_length=50)
+    changes = models.JSONField(default=dict, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("The audit log is append-only.")

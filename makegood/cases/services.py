@@ -1,0 +1,276 @@
+"""Every write to a case goes through one of these functions (views, API, e-mail, tasks alike)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from makegood.accounts.models import Team
+from makegood.accounts.roles import can_view_case
+from makegood.cases import tasks
+from makegood.cases.audit import audit_record
+from makegood.cases.clock import first_response_due
+from makegood.cases.customers import customer_match_or_create, normalize_email, normalize_phone
+from makegood.cases.models import Case, CaseEvent, Channel, EventKind, Status
+
+MAX_NAME = 200
+MAX_STORY = 20_000
+MAX_EXPECTATION = 5_000
+MAX_SUBJECT = 200
+MAX_EXTERNAL_ID = 100
+
+# The workflow. Later stages (reopen after a follow-up) add their transitions here.
+TRANSITIONS: dict[str, set[str]] = {
+    Status.NEW: {Status.OPEN, Status.RESOLVED},
+    Status.OPEN: {Status.RESOLVED},
+    Status.RESOLVED: {Status.OPEN, Status.CLOSED},
+    Status.CLOSED: set(),
+}
+
+# Channels whose customers get an acknowledgement e-mail (the others were answered live).
+ACK_EMAIL_CHANNELS = frozenset({Channel.WEB, Channel.EMAIL})
+
+
+class CaseActionError(Exception):
+    """A request that is well-formed but not allowed in the case's current state."""
+
+
+def _check_length(errors: dict[str, list[str]], field: str, value: str, limit: int) -> None:
+    if len(value) > limit:
+        errors.setdefault(field, []).append(f"At most {limit} characters (this has {len(value)}).")
+
+
+def validate_intake(
+    *,
+    channel: str,
+    customer_name: str,
+    customer_email: str,
+    customer_phone: str,
+    story: str,
+    expectation: str = "",
+    subject: str = "",
+    external_id: str = "",
+) -> dict[str, str]:
+    """Check and normalise one complaint; raise ValidationError with every field's problems."""
+    errors: dict[str, list[str]] = {}
+    if channel not in Channel.values:
+        errors["channel"] = [f"Unknown channel {channel!r}; use one of: {', '.join(Channel.values)}."]
+    name, story, expectation = customer_name.strip(), story.strip(), expectation.strip()
+    if not story:
+        errors["story"] = ["Tell us what happened."]
+    _check_length(errors, "customer_name", name, MAX_NAME)
+    _check_length(errors, "story", story, MAX_STORY)
+    _check_length(errors, "expectation", expectation, MAX_EXPECTATION)
+    _check_length(errors, "subject", subject.strip(), MAX_SUBJECT)
+    _check_length(errors, "external_id", external_id.strip(), MAX_EXTERNAL_ID)
+    email = phone = ""
+    try:
+        email = normalize_email(customer_email)
+    except ValidationError:
+        errors["customer_email"] = ["Enter a valid e-mail address."]
+    try:
+        phone = normalize_phone(customer_phone)
+    except ValidationError as exc:
+        errors["customer_phone"] = list(exc.messages)
+    if not customer_email.strip() and not customer_phone.strip():
+        errors["customer_email"] = ["Give an e-mail address or a phone number so that we can reply."]
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "channel": channel,
+        "customer_name": name,
+        "customer_email": email,
+        "customer_phone": phone,
+        "story": story,
+        "expectation": expectation,
+        "subject": subject.strip(),
+        "external_id": external_id.strip(),
+    }
+
+
+def _default_team() -> Team | None:
+    return Team.objects.filter(receives_unrouted=True).order_by("pk").first()
+
+
+@transaction.atomic
+def case_open(
+    *,
+    channel: str,
+    customer_name: str,
+    story: str,
+    customer_email: str = "",
+    customer_phone: str = "",
+    expectation: str = "",
+    subject: str = "",
+    external_id: str = "",
+    team: Team | None = None,
+    created_by: User | None = None,
+    received_at: datetime | None = None,
+) -> Case:
+    """Open a case from any channel and acknowledge it at once.
+
+    The acknowledgement is part of intake itself (`acknowledged_at`); the acknowledgement
+    e-mail, where the channel gets one, is sent by the task queue after commit.
+    """
+    clean = validate_intake(
+        channel=channel,
+        customer_name=customer_name,
+        customer_email=customer_email,
+        customer_phone=customer_phone,
+        story=story,
+        expectation=expectation,
+        subject=subject,
+        external_id=external_id,
+    )
+    received_at = received_at or timezone.now()
+    customer = customer_match_or_create(
+        name=clean["customer_name"], email=clean["customer_email"], phone=clean["customer_phone"]
+    )
+    case = Case.objects.create(
+        customer=customer,
+        channel=channel,
+        team=team or _default_team(),
+        subject=clean["subject"],
+        story=clean["story"],
+        expectation=clean["expectation"],
+        external_id=clean["external_id"],
+        received_at=received_at,
+        acknowledged_at=received_at,
+        first_response_due_at=first_response_due(channel, received_at),
+        created_by=created_by,
+    )
+    CaseEvent.objects.bulk_create(
+        [
+            CaseEvent(case=case, kind=EventKind.RECEIVED, at=received_at, actor=created_by, body=clean["story"]),
+            CaseEvent(
+                case=case,
+                kind=EventKind.ACKNOWLEDGED,
+                at=received_at,
+                body=f"Acknowledged with reference {case.reference}.",
+            ),
+        ]
+    )
+    audit_record(
+        actor=created_by,
+        action="case.opened",
+        obj=case,
+        changes={"status": [None, case.status], "channel": channel, "team": case.team_id},
+    )
+    if channel in ACK_EMAIL_CHANNELS and customer.email:
+        case_id = case.pk
+        transaction.on_commit(lambda: tasks.send_acknowledgement.enqueue(case_id))
+    return case
+
+
+def _change_status(case: Case, *, to: str, actor: User | None, note: str = "") -> None:
+    if to not in TRANSITIONS[case.status]:
+        raise CaseActionError(f"A {case.get_status_display().lower()} case cannot become {Status(to).label.lower()}.")
+    before = case.status
+    case.status = to
+    if to == Status.RESOLVED:
+        case.resolved_at = timezone.now()
+    CaseEvent.objects.create(
+        case=case, kind=EventKind.STATUS_CHANGED, actor=actor, body=note, data={"from": before, "to": to}
+    )
+    audit_record(actor=actor, action="case.status_changed", obj=case, changes={"status": [before, to]})
+
+
+def _lock(case: Case) -> Case:
+    return Case.objects.select_for_update().select_related("customer").get(pk=case.pk)
+
+
+@transaction.atomic
+def case_take_ownership(*, case: Case, user: User) -> Case:
+    """ "I am taking ownership": the case gets one accountable owner.
+
+    Taking a case someone else owns needs the reassign permission (managers).
+    """
+    if not user.has_perm("cases.respond_case") or not can_view_case(user, case):
+        raise CaseActionError("You cannot take ownership of this case.")
+    case = _lock(case)
+    if not case.is_open:
+        raise CaseActionError("This case is no longer open.")
+    if case.owner_id == user.pk:
+        return case
+    previous_owner = case.owner
+    if previous_owner is not None and not user.has_perm("cases.reassign_case"):
+        raise CaseActionError(f"{previous_owner.get_full_name() or previous_owner} already owns this case.")
+    now = timezone.now()
+    case.owner = user
+    case.owned_at = now
+    body = "I am taking ownership."
+    if previous_owner is not None:
+        body += f" (Taken over from {previous_owner.get_full_name() or previous_owner}.)"
+    CaseEvent.objects.create(case=case, kind=EventKind.OWNERSHIP_TAKEN, at=now, actor=user, body=body)
+    audit_record(
+        actor=user,
+        action="case.ownership_taken",
+        obj=case,
+        changes={"owner": [previous_owner.pk if previous_owner else None, user.pk]},
+    )
+    if case.status == Status.NEW:
+        _change_status(case, to=Status.OPEN, actor=user)
+    case.save()
+    return case
+
+
+@transaction.atomic
+def case_record_response(*, case: Case, user: User, kind: str, body: str) -> CaseEvent:
+    """The owner replies by e-mail or records a live contact; the first one stops the clock."""
+    if kind not in (EventKind.REPLY_SENT, EventKind.CONTACT):
+        raise CaseActionError("A response is either a reply or a recorded contact.")
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": ["Write what you said to the customer."]})
+    if len(body) > MAX_STORY:
+        raise ValidationError({"body": [f"At most {MAX_STORY} characters."]})
+    case = _lock(case)
+    if case.owner_id != user.pk:
+        raise CaseActionError("Take ownership of the case before responding.")
+    if case.status == Status.CLOSED:
+        raise CaseActionError("This case is closed.")
+    if kind == EventKind.REPLY_SENT and not case.customer.email:
+        raise CaseActionError("This customer has no e-mail address; record a call or visit instead.")
+    now = timezone.now()
+    event = CaseEvent.objects.create(case=case, kind=kind, at=now, actor=user, body=body)
+    if case.first_responded_at is None:
+        case.first_responded_at = now
+        case.save(update_fields=["first_responded_at"])
+        audit_record(
+            actor=user,
+            action="case.first_response",
+            obj=case,
+            changes={"first_responded_at": now.isoformat(), "breached": now > case.first_response_due_at},
+        )
+    if kind == EventKind.REPLY_SENT:
+        event_id = event.pk
+        transaction.on_commit(lambda: tasks.send_reply.enqueue(event_id))
+    return event
+
+
+@transaction.atomic
+def case_add_customer_message(
+    *, case: Case, body: str, at: datetime | None = None, data: dict[str, Any] | None = None
+) -> CaseEvent:
+    """A further message from the customer (an e-mail reply) joins the case's timeline."""
+    return CaseEvent.objects.create(
+        case=case, kind=EventKind.CUSTOMER_MESSAGE, at=at or timezone.now(), body=body, data=data or {}
+    )
+
+
+@transaction.atomic
+def case_resolve(*, case: Case, user: User, resolution: str) -> Case:
+    resolution = resolution.strip()
+    if not resolution:
+        raise ValidationError({"resolution": ["Say how the case was resolved."]})
+    case = _lock(case)
+    if case.owner_id != user.pk:
+        raise CaseActionError("Only the case's owner can resolve it.")
+    _change_status(case, to=Status.RESOLVED, actor=user, note=resolution)
+    case.save()
+    return case

@@ -1,0 +1,157 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+
+from makegood.cases.models import AppendOnlyError, AuditEntry, Case, Customer, EventKind, ResponseTarget, Status
+from makegood.cases.services import CaseActionError, case_open, case_record_response, case_take_ownership
+from makegood.cases.tests.factories import make_case
+
+pytestmark = pytest.mark.django_db
+
+
+def test_opening_a_case_acknowledges_it_at_once_and_starts_the_clock(north):
+    with time_machine.travel("2026-11-02 10:00:00+00:00", tick=False):
+        case = make_case(channel="web")
+    assert case.reference == f"MG-2026-{case.pk:06d}"
+    assert case.acknowledged_at == case.received_at
+    assert case.first_response_due_at - case.received_at == timedelta(hours=1)
+    assert case.team == north
+    assert list(case.events.values_list("kind", flat=True)) == [EventKind.RECEIVED, EventKind.ACKNOWLEDGED]
+    assert AuditEntry.objects.filter(action="case.opened", object_id=str(case.pk)).exists()
+
+
+def test_live_channels_get_a_one_minute_clock(north):
+    case = make_case(channel="phone", customer_email="", customer_phone="+1 415 555 0100")
+    assert case.first_response_due_at - case.received_at == timedelta(minutes=1)
+
+
+def test_an_administrator_changed_target_applies_to_new_cases(north):
+    ResponseTarget.objects.filter(channel="email").update(target=timedelta(minutes=30))
+    case = make_case(channel="email")
+    assert case.first_response_due_at - case.received_at == timedelta(minutes=30)
+
+
+def test_web_and_email_complainants_get_an_acknowledgement_email(north, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = make_case(channel="web")
+    assert len(mail.outbox) == 1
+    assert case.reference in mail.outbox[0].subject
+    assert mail.outbox[0].to == ["dana@example.com"]
+    assert case.events.filter(kind=EventKind.ACK_EMAIL_SENT).count() == 1
+
+
+def test_phone_complainants_get_no_acknowledgement_email(north):
+    make_case(channel="phone")
+    assert mail.outbox == []
+
+
+def test_customers_are_matched_by_email_then_phone(north):
+    first = make_case(customer_email="Dana@Example.com", customer_phone="")
+    second = make_case(customer_email="dana@example.com", customer_phone="+14155550100")
+    third = make_case(customer_email="", customer_phone="(415) 555-0100")
+    assert first.customer_id == second.customer_id == third.customer_id
+    customer = Customer.objects.get()
+    assert customer.email == "dana@example.com"
+    assert customer.phone == "+14155550100"
+
+
+def test_bad_intake_names_every_field_and_writes_nothing(north):
+    with pytest.raises(ValidationError) as excinfo:
+        case_open(channel="fax", customer_name="x" * 300, customer_email="not-an-email", story="  ")
+    errors = excinfo.value.message_dict
+    assert set(errors) == {"channel", "customer_name", "customer_email", "story"}
+    assert Case.objects.count() == 0
+    assert Customer.objects.count() == 0
+
+
+def test_a_complaint_needs_some_way_to_reply(north):
+    with pytest.raises(ValidationError) as excinfo:
+        case_open(channel="web", customer_name="Anon", story="Bad.")
+    assert "customer_email" in excinfo.value.message_dict
+
+
+def test_taking_ownership_opens_the_case_and_is_recorded(alice):
+    case = make_case()
+    case = case_take_ownership(case=case, user=alice)
+    assert case.owner == alice
+    assert case.status == Status.OPEN
+    assert case.first_responded_at is None  # ownership alone does not stop the clock
+    kinds = list(case.events.values_list("kind", flat=True))
+    assert EventKind.OWNERSHIP_TAKEN in kinds
+    assert EventKind.STATUS_CHANGED in kinds
+
+
+def test_a_frontline_employee_cannot_take_a_case_someone_else_owns(alice, north):
+    from makegood.accounts.models import Role
+    from makegood.cases.tests.factories import make_staff
+
+    other = make_staff("erin", Role.FRONTLINE, north)
+    case = case_take_ownership(case=make_case(), user=alice)
+    with pytest.raises(CaseActionError, match="already owns"):
+        case_take_ownership(case=case, user=other)
+    case.refresh_from_db()
+    assert case.owner == alice
+
+
+def test_a_manager_can_take_over_a_case(alice, bob):
+    case = case_take_ownership(case=make_case(), user=alice)
+    case = case_take_ownership(case=case, user=bob)
+    assert case.owner == bob
+
+
+def test_another_teams_employee_cannot_take_ownership(charlie, north):
+    case = make_case()
+    with pytest.raises(CaseActionError):
+        case_take_ownership(case=case, user=charlie)
+
+
+def test_the_first_reply_stops_the_clock_and_is_emailed(alice, django_capture_on_commit_callbacks):
+    case = case_take_ownership(case=make_case(channel="email"), user=alice)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        case_record_response(case=case, user=alice, kind=EventKind.REPLY_SENT, body="I am so sorry, Dana.")
+    case.refresh_from_db()
+    assert case.first_responded_at is not None
+    assert not case.first_response_breached
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject.startswith(f"[{case.reference}]")
+
+
+def test_responding_requires_ownership(alice):
+    case = make_case()
+    with pytest.raises(CaseActionError, match="Take ownership"):
+        case_record_response(case=case, user=alice, kind=EventKind.CONTACT, body="Called her.")
+    case.refresh_from_db()
+    assert case.first_responded_at is None
+
+
+def test_a_late_response_counts_as_breached(alice):
+    with time_machine.travel("2026-11-02 10:00:00+00:00", tick=False):
+        case = case_take_ownership(case=make_case(channel="phone"), user=alice)
+    with time_machine.travel("2026-11-02 10:05:00+00:00", tick=False):
+        case_record_response(case=case, user=alice, kind=EventKind.CONTACT, body="Spoke with her.")
+    case.refresh_from_db()
+    assert case.first_response_breached
+
+
+def test_the_audit_log_refuses_edits_and_deletes(north):
+    case = make_case()
+    entry = AuditEntry.objects.get(object_id=str(case.pk))
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.all().delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.filter(pk=entry.pk).update(action="forged")
+
+
+def test_the_database_itself_refuses_audit_updates(north):
+    case = make_case()
+    from django.db import connection
+
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE cases_auditentry SET action = 'forged' WHERE object_id = %s", [str(case.pk)])

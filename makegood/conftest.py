@@ -1,0 +1,29 @@
+import pytest
+
+from makegood.accounts.models import Role, Team
+from makegood.cases.tests.factories import TeamFactory, make_staff
+
+
+@pytest.fixture
+def north(db) -> Team:
+    return TeamFactory(name="North", receives_unrouted=True)
+
+
+@pytest.fixture
+def south(db) -> Team:
+    return TeamFactory(name="South")
+
+
+@pytest.fixture
+def alice(north):
+    return make_staff("alice", Role.FRONTLINE, north, first_name="Alice", last_name="Adams")
+
+
+@pytest.fixture
+def bob(north):
+    return make_staff("bob", Role.MANAGER, north, first_name="Bob", last_name="Brown")
+
+
+@pytest.fixture
+def charlie(south):
+    return make_staff("charlie", Role.FRONTLINE, south, first_name="Charlie", last_name="Clark")

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import URLPattern, URLResolver, include, path
+
+from makegood.api import api
+
+
+def _public(patterns: list[URLPattern | URLResolver]) -> list[URLPattern | URLResolver]:
+    """The API authenticates with bearer tokens itself, so the login redirect must not apply."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            _public(pattern.url_patterns)
+        else:
+            pattern.callback.login_required = False  # type: ignore[attr-defined]
+    return patterns
+
+
+api_patterns, api_app, api_namespace = api.urls
+
+urlpatterns = [
+    path("accounts/login/", login_not_required(auth_views.LoginView.as_view()), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/", include((_public(api_patterns), api_app), namespace=api_namespace)),
+    path("", include("makegood.intake.urls")),
+    path("", include("makegood.cases.urls")),
+]
