@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import models
+from django.utils import timezone
 
 from makegood.cases.models import AuditEntry
 
 
 def audit_record(
-    *, actor: User | None, action: str, obj: models.Model, changes: dict[str, Any] | None = None
+    *,
+    actor: User | None,
+    action: str,
+    obj: models.Model,
+    changes: dict[str, Any] | None = None,
+    at: datetime | None = None,
 ) -> AuditEntry:
+    """`at` is for back-dated imports (the demo); live actions take the current time."""
     return AuditEntry.objects.create(
+        at=at or timezone.now(),
         actor_id=actor.pk if actor is not None else None,
         actor_label=actor.get_username() if actor is not None else "system",
         action=action,

@@ -160,6 +160,7 @@ def case_open(
         action="case.opened",
         obj=case,
         changes={"status": [None, case.status], "channel": channel, "team": case.team_id},
+        at=received_at,
     )
     if channel in ACK_EMAIL_CHANNELS and customer.email:
         case_id = case.pk
@@ -167,17 +168,18 @@ def case_open(
     return case
 
 
-def _change_status(case: Case, *, to: str, actor: User | None, note: str = "") -> None:
+def _change_status(case: Case, *, to: str, actor: User | None, note: str = "", at: datetime | None = None) -> None:
     if to not in TRANSITIONS[case.status]:
         raise CaseActionError(f"A {case.get_status_display().lower()} case cannot become {Status(to).label.lower()}.")
     before = case.status
     case.status = to
+    at = at or timezone.now()
     if to == Status.RESOLVED:
-        case.resolved_at = timezone.now()
+        case.resolved_at = at
     CaseEvent.objects.create(
-        case=case, kind=EventKind.STATUS_CHANGED, actor=actor, body=note, data={"from": before, "to": to}
+        case=case, kind=EventKind.STATUS_CHANGED, at=at, actor=actor, body=note, data={"from": before, "to": to}
     )
-    audit_record(actor=actor, action="case.status_changed", obj=case, changes={"status": [before, to]})
+    audit_record(actor=actor, action="case.status_changed", obj=case, changes={"status": [before, to]}, at=at)
 
 
 def _lock(case: Case) -> Case:
@@ -185,7 +187,7 @@ def _lock(case: Case) -> Case:
 
 
 @transaction.atomic
-def case_take_ownership(*, case: Case, user: User) -> Case:
+def case_take_ownership(*, case: Case, user: User, at: datetime | None = None) -> Case:
     """ "I am taking ownership": the case gets one accountable owner.
 
     Taking a case someone else owns needs the reassign permission (managers).
@@ -200,7 +202,7 @@ def case_take_ownership(*, case: Case, user: User) -> Case:
     previous_owner = case.owner
     if previous_owner is not None and not user.has_perm("cases.reassign_case"):
         raise CaseActionError(f"{previous_owner.get_full_name() or previous_owner} already owns this case.")
-    now = timezone.now()
+    now = at or timezone.now()
     case.owner = user
     case.owned_at = now
     body = "I am taking ownership."
@@ -208,19 +210,20 @@ def case_take_ownership(*, case: Case, user: User) -> Case:
         body += f" (Taken over from {previous_owner.get_full_name() or previous_owner}.)"
     CaseEvent.objects.create(case=case, kind=EventKind.OWNERSHIP_TAKEN, at=now, actor=user, body=body)
     audit_record(
+        at=now,
         actor=user,
         action="case.ownership_taken",
         obj=case,
         changes={"owner": [previous_owner.pk if previous_owner else None, user.pk]},
     )
     if case.status == Status.NEW:
-        _change_status(case, to=Status.OPEN, actor=user)
+        _change_status(case, to=Status.OPEN, actor=user, at=now)
     case.save()
     return case
 
 
 @transaction.atomic
-def case_record_response(*, case: Case, user: User, kind: str, body: str) -> CaseEvent:
+def case_record_response(*, case: Case, user: User, kind: str, body: str, at: datetime | None = None) -> CaseEvent:
     """The owner replies by e-mail or records a live contact; the first one stops the clock."""
     if kind not in (EventKind.REPLY_SENT, EventKind.CONTACT):
         raise CaseActionError("A response is either a reply or a recorded contact.")
@@ -236,7 +239,7 @@ def case_record_response(*, case: Case, user: User, kind: str, body: str) -> Cas
         raise CaseActionError("This case is closed.")
     if kind == EventKind.REPLY_SENT and not case.customer.email:
         raise CaseActionError("This customer has no e-mail address; record a call or visit instead.")
-    now = timezone.now()
+    now = at or timezone.now()
     event = CaseEvent.objects.create(case=case, kind=kind, at=now, actor=user, body=body)
     if case.first_responded_at is None:
         case.first_responded_at = now
@@ -246,6 +249,7 @@ def case_record_response(*, case: Case, user: User, kind: str, body: str) -> Cas
             action="case.first_response",
             obj=case,
             changes={"first_responded_at": now.isoformat(), "breached": now > case.first_response_due_at},
+            at=now,
         )
     if kind == EventKind.REPLY_SENT:
         event_id = event.pk
@@ -264,13 +268,13 @@ def case_add_customer_message(
 
 
 @transaction.atomic
-def case_resolve(*, case: Case, user: User, resolution: str) -> Case:
+def case_resolve(*, case: Case, user: User, resolution: str, at: datetime | None = None) -> Case:
     resolution = resolution.strip()
     if not resolution:
         raise ValidationError({"resolution": ["Say how the case was resolved."]})
     case = _lock(case)
     if case.owner_id != user.pk:
         raise CaseActionError("Only the case's owner can resolve it.")
-    _change_status(case, to=Status.RESOLVED, actor=user, note=resolution)
+    _change_status(case, to=Status.RESOLVED, actor=user, note=resolution, at=at)
     case.save()
     return case

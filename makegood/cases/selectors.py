@@ -1,0 +1,38 @@
+"""Reading cases, always through what the person asking may see."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from makegood.accounts.roles import team_id_of
+from makegood.cases.models import Case, parse_reference
+
+
+def cases_visible_to(user: User | AnonymousUser) -> QuerySet[Case]:
+    """The cases a person may see: everything for `view_all_cases`, else their team's and their own."""
+    if not user.is_authenticated or not user.has_perm("cases.view_case"):
+        return Case.objects.none()
+    cases = Case.objects.all()
+    if user.has_perm("cases.view_all_cases"):
+        return cases
+    team_id = team_id_of(user)
+    visible = Q(owner_id=user.pk)
+    if team_id is not None:
+        visible |= Q(team_id=team_id)
+    return cases.filter(visible)
+
+
+def case_get_for_user(user: User | AnonymousUser, reference: str) -> Case:
+    """The case with this reference, or Http404 when it does not exist *or* is not theirs to see."""
+    parsed = parse_reference(reference)
+    if parsed is None:
+        raise Http404("No such case.")
+    year, pk = parsed
+    case = (
+        cases_visible_to(user).select_related("customer", "owner", "team").filter(pk=pk, received_at__year=year).first()
+    )
+    if case is None:
+        raise Http404("No such case.")
+    return case
