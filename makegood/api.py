@@ -27,3 +27,13 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     auth=BearerToken(),
 )
+
+
+def _register_routers() -> None:
+    # Imported here: the routers' modules import models, and this module is imported by urls.py.
+    from makegood.recovery.api import router as recovery_router
+
+    api.add_router("/v1", recovery_router)
+
+
+_register_routers()

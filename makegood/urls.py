@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, URLResolver, include, path
 
 from makegood.api import api
+from makegood.health import healthz
 
 
 def _public(patterns: list[URLPattern | URLResolver]) -> list[URLPattern | URLResolver]:
@@ -19,6 +20,7 @@ def _public(patterns: list[URLPattern | URLResolver]) -> list[URLPattern | URLRe
 api_patterns, api_app, api_namespace = api.urls
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("accounts/login/", login_not_required(auth_views.LoginView.as_view()), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
