@@ -39,7 +39,9 @@ def send_acknowledgement(case_id: int) -> None:
 @task()
 def send_reply(event_id: int) -> None:
     with transaction.atomic():
-        event = CaseEvent.objects.select_for_update().select_related("case__customer", "actor").get(pk=event_id)
+        event = (
+            CaseEvent.objects.select_for_update(of=("self",)).select_related("case__customer", "actor").get(pk=event_id)
+        )
         if event.data.get("sent_at"):
             return
         case = event.case
