@@ -36,6 +36,20 @@ class Status(models.TextChoices):
 OPEN_STATUSES = (Status.NEW, Status.OPEN)
 
 
+class Feeling(models.TextChoices):
+    """The feelings an employee names in the Empathy step ("you sound worried about…")."""
+
+    ANGRY = "angry", "Angry"
+    FRUSTRATED = "frustrated", "Frustrated"
+    DISAPPOINTED = "disappointed", "Disappointed"
+    ANXIOUS = "anxious", "Anxious"
+    SCARED = "scared", "Scared"
+    SAD = "sad", "Sad"
+    CONFUSED = "confused", "Confused"
+    GRATEFUL = "grateful", "Grateful"
+    NEUTRAL = "neutral", "Neutral"
+
+
 class Customer(models.Model):
     """Matched on e-mail, then on phone; both are stored normalised so that matching is exact."""
 
@@ -92,6 +106,11 @@ class Case(models.Model):
     first_response_due_at = models.DateTimeField()
     first_responded_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+
+    # What the detector read in the customer's words, and what the employee named (both kept).
+    detected_feeling = models.CharField(max_length=20, choices=Feeling.choices, blank=True)
+    detected_feeling_confidence = models.FloatField(null=True, blank=True)
+    feeling = models.CharField(max_length=20, choices=Feeling.choices, blank=True)
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_cases"
@@ -158,6 +177,7 @@ class EventKind(models.TextChoices):
     REPLY_SENT = "reply_sent", "Reply sent to the customer"
     CONTACT = "contact", "Live contact recorded"
     NOTE = "note", "Internal note"
+    RECOVERY_STEP = "recovery_step", "Recovery step"
     STATUS_CHANGED = "status_changed", "Status changed"
 
 

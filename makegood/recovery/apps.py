@@ -4,3 +4,4 @@ from django.apps import AppConfig
 class RecoveryConfig(AppConfig):
     name = "makegood.recovery"
     label = "recovery"
+    verbose_name = "Guided recovery"
