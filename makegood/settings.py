@@ -26,6 +26,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 BUSINESS_NAME = env.str("MAKEGOOD_BUSINESS_NAME", default="Makegood")
 # Phone numbers without a country code are read as numbers of this region.
 PHONE_DEFAULT_REGION = env.str("MAKEGOOD_PHONE_REGION", default="US")
+# The currency of amounts entered without one (ISO 4217).
+DEFAULT_CURRENCY = env.str("MAKEGOOD_CURRENCY", default="USD")
 # Where links in e-mails to customers point.
 SITE_URL = env.str("MAKEGOOD_SITE_URL", default="http://127.0.0.1:8000")
 

@@ -50,6 +50,26 @@ class Feeling(models.TextChoices):
     NEUTRAL = "neutral", "Neutral"
 
 
+class LossKind(models.TextChoices):
+    """What the customer lost; it decides which kind of remedy fits (money back for money lost…)."""
+
+    MONEY = "money", "Money lost"
+    FAULTY_PRODUCT = "faulty_product", "Faulty product"
+    FAILED_SERVICE = "failed_service", "Failed service"
+    IGNORED = "ignored", "Being ignored or treated badly"
+    TIME = "time", "Time and effort lost"
+
+
+class Severity(models.TextChoices):
+    MINOR = "minor", "Minor"
+    MODERATE = "moderate", "Moderate"
+    SEVERE = "severe", "Severe"
+
+
+# A customer failed twice within this many days is much harder to win back.
+REPEAT_FAILURE_DAYS = 90
+
+
 class Customer(models.Model):
     """Matched on e-mail, then on phone; both are stored normalised so that matching is exact."""
 
@@ -106,6 +126,15 @@ class Case(models.Model):
     first_response_due_at = models.DateTimeField()
     first_responded_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+
+    # The loss, captured while listening; remedies are sized and matched to it.
+    loss_kind = models.CharField(max_length=20, choices=LossKind.choices, blank=True)
+    loss_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    loss_currency = models.CharField(max_length=3, blank=True)
+    severity = models.CharField(max_length=10, choices=Severity.choices, blank=True)
+    business_at_fault = models.BooleanField(default=False)
+    # Set at intake: this customer already had a case within REPEAT_FAILURE_DAYS.
+    is_repeat_failure = models.BooleanField(default=False)
 
     # What the detector read in the customer's words, and what the employee named (both kept).
     detected_feeling = models.CharField(max_length=20, choices=Feeling.choices, blank=True)

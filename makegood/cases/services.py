@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -16,7 +16,7 @@ from makegood.cases import tasks
 from makegood.cases.audit import audit_record
 from makegood.cases.clock import first_response_due
 from makegood.cases.customers import customer_match_or_create, normalize_email, normalize_phone
-from makegood.cases.models import Case, CaseEvent, Channel, EventKind, Status
+from makegood.cases.models import REPEAT_FAILURE_DAYS, Case, CaseEvent, Channel, EventKind, Status
 
 MAX_NAME = 200
 MAX_STORY = 20_000
@@ -131,6 +131,8 @@ def case_open(
     customer = customer_match_or_create(
         name=clean["customer_name"], email=clean["customer_email"], phone=clean["customer_phone"]
     )
+    repeat_since = received_at - timedelta(days=REPEAT_FAILURE_DAYS)
+    is_repeat = customer.cases.filter(received_at__gte=repeat_since, received_at__lte=received_at).exists()
     case = Case.objects.create(
         customer=customer,
         channel=channel,
@@ -143,6 +145,7 @@ def case_open(
         acknowledged_at=received_at,
         first_response_due_at=first_response_due(channel, received_at),
         created_by=created_by,
+        is_repeat_failure=is_repeat,
     )
     CaseEvent.objects.bulk_create(
         [

@@ -155,3 +155,15 @@ def test_the_database_itself_refuses_audit_updates(north):
 
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE cases_auditentry SET action = 'forged' WHERE object_id = %s", [str(case.pk)])
+
+
+def test_a_second_failure_within_90_days_is_flagged(north):
+    with time_machine.travel("2026-08-01 10:00:00+00:00", tick=False):
+        first = make_case()
+    with time_machine.travel("2026-10-01 10:00:00+00:00", tick=False):
+        second = make_case()
+    with time_machine.travel("2027-03-01 10:00:00+00:00", tick=False):
+        much_later = make_case()
+    assert not first.is_repeat_failure
+    assert second.is_repeat_failure
+    assert not much_later.is_repeat_failure
