@@ -26,10 +26,18 @@ def send_acknowledgement(case_id: int) -> None:
         if case.events.filter(kind=EventKind.ACK_EMAIL_SENT).exists():
             return
         context = {"case": case, "business_name": settings.BUSINESS_NAME}
+        # RFC 3834: marked automatic so that out-of-office replies do not answer it, and threaded
+        # under the customer's own e-mail where there was one.
+        headers = {"Auto-Submitted": "auto-replied"}
+        received = case.events.filter(kind=EventKind.RECEIVED).values_list("data", flat=True).first() or {}
+        message_id = (received.get("email") or {}).get("message_id")
+        if message_id:
+            headers["In-Reply-To"] = headers["References"] = f"<{message_id}>"
         EmailMessage(
             subject=reply_subject(case),
             body=render_to_string("cases/email/acknowledgement.txt", context),
             to=[case.customer.email],
+            headers=headers,
         ).send()
         CaseEvent.objects.create(
             case=case, kind=EventKind.ACK_EMAIL_SENT, at=timezone.now(), body=f"Sent to {case.customer.email}."

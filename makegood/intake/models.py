@@ -24,6 +24,9 @@ class InboundStatus(models.TextChoices):
     OPENED_CASE = "opened_case", "Opened a case"
     ADDED_TO_CASE = "added_to_case", "Added to a case"
     REJECTED = "rejected", "Rejected"
+    # Auto-replies, bounces and bulk mail: recorded, but they open no case (no acknowledgement
+    # goes back, so two robots cannot keep answering each other).
+    IGNORED = "ignored", "Ignored (automatic mail)"
 
 
 class InboundMessage(models.Model):
@@ -34,8 +37,10 @@ class InboundMessage(models.Model):
     case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     from_address = models.CharField(max_length=254, blank=True)
     subject = models.CharField(max_length=998, blank=True)
-    error = models.TextField(blank=True)
-    raw = models.BinaryField(blank=True, help_text="Kept only for rejected messages, for a person to look at.")
+    error = models.TextField(blank=True, help_text="Why the message was rejected or ignored.")
+    raw = models.BinaryField(
+        blank=True, help_text="Kept only for rejected and ignored messages, for a person to look at."
+    )
     received_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

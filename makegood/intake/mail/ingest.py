@@ -1,0 +1,390 @@
+"""E-mail intake: one raw message in, a case opened (or a reply added to one) out.
+
+`email_ingest` is the one write path for mail; the `ingest_email` command and any periodic task
+call it (through `messages_ingest` for a whole mailbox). Every message read leaves an
+`InboundMessage` row, so that a re-read mailbox never doubles a case and nothing is dropped
+silently: robots' mail is recorded as ignored and unusable mail as rejected, raw, with the reason.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+
+from makegood.cases.customers import normalize_email
+from makegood.cases.models import Attachment, Case, CaseEvent, EventKind, find_reference
+from makegood.cases.services import MAX_NAME, MAX_STORY, MAX_SUBJECT, case_add_customer_message, case_open
+from makegood.intake.mail.parse import ParsedAttachment, ParsedMessage, parse_message, synthetic_message_id
+from makegood.intake.mail.sources import SourceMessage, open_source
+from makegood.intake.mail.text import strip_quoted
+from makegood.intake.models import InboundMessage, InboundStatus
+
+logger = logging.getLogger(__name__)
+
+MAX_ADDRESS = 254  # RFC 5321's limit, and Customer.email's
+
+
+class Outcome(StrEnum):
+    OPENED = "opened"
+    ADDED = "added"
+    DUPLICATE = "duplicate"
+    IGNORED = "ignored"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    outcome: Outcome
+    message_id: str
+    case: Case | None = None
+    reason: str = ""
+
+    def describe(self) -> str:
+        """One line for a person or a log: what became of the message."""
+        reference = self.case.reference if self.case is not None else ""
+        if self.outcome == Outcome.OPENED:
+            text = f"opened {reference}"
+        elif self.outcome == Outcome.ADDED:
+            text = f"added to {reference}"
+        elif self.outcome == Outcome.DUPLICATE:
+            text = f"duplicate (read before: {self.reason}{f' {reference}' if reference else ''})"
+        else:
+            text = f"{self.outcome}: {self.reason}"
+        return text
+
+
+@dataclass
+class IngestSummary:
+    counts: Counter[str] = field(default_factory=Counter)
+    errors: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values()) + self.errors
+
+    def describe(self) -> str:
+        parts = [f"{self.counts[outcome]} {outcome}" for outcome in Outcome]
+        if self.errors:
+            parts.append(f"{self.errors} failed (left unread, to retry)")
+        noun = "message" if self.total == 1 else "messages"
+        return f"{self.total} {noun}: " + ", ".join(parts)
+
+
+class _Unusable(Exception):
+    """A message that cannot become a case; the text is the reason given to a person."""
+
+
+def email_ingest(raw: bytes, *, received_at: datetime | None = None) -> IngestResult:
+    """Turn one raw RFC 5322 message into a new case or a reply on an existing one.
+
+    Idempotent by Message-ID (or, without one, by a hash of the bytes): a message read before is
+    a duplicate whatever became of it, so a mailbox re-read does not repeat old rejections. To
+    retry a rejected message, delete its `InboundMessage` row and feed it again.
+    """
+    now = received_at or timezone.now()
+    try:
+        message = parse_message(raw)
+    except Exception as exc:  # the stdlib parser has odd corners; a bad message must not stop intake
+        logger.warning("Could not parse an e-mail message: %s", exc, exc_info=True)
+        message_id = synthetic_message_id(raw)
+        return _record(
+            message_id, Outcome.REJECTED, raw=raw, reason=f"the message could not be parsed ({exc})", received_at=now
+        )
+
+    existing = InboundMessage.objects.filter(message_id=message.message_id).select_related("case").first()
+    if existing is not None:
+        return _duplicate(existing)
+    automatic = message.automatic or _from_ourselves(message)
+    if automatic:
+        return _record(message.message_id, Outcome.IGNORED, raw=raw, reason=automatic, received_at=now, message=message)
+    try:
+        _check_usable(message, raw)
+    except _Unusable as exc:
+        return _record(message.message_id, Outcome.REJECTED, raw=raw, reason=str(exc), received_at=now, message=message)
+
+    saved_files: list[str] = []
+    try:
+        with transaction.atomic():
+            # Claim the Message-ID first: a concurrent reader of the same message waits here, then fails.
+            inbound = InboundMessage.objects.create(
+                message_id=message.message_id,
+                status=InboundStatus.OPENED_CASE,
+                from_address=message.from_address[:254],
+                subject=message.subject[:998],
+                received_at=now,
+            )
+            case, outcome = _deliver(message, now=now, saved_files=saved_files)
+            inbound.case = case
+            inbound.status = InboundStatus.OPENED_CASE if outcome == Outcome.OPENED else InboundStatus.ADDED_TO_CASE
+            inbound.save(update_fields=["case", "status"])
+    except IntegrityError:
+        _delete_files(saved_files)
+        existing = InboundMessage.objects.filter(message_id=message.message_id).select_related("case").first()
+        if existing is None:
+            raise
+        return _duplicate(existing)
+    except ValidationError as exc:
+        _delete_files(saved_files)
+        reason = _validation_reason(exc)
+        return _record(message.message_id, Outcome.REJECTED, raw=raw, reason=reason, received_at=now, message=message)
+    except BaseException:
+        _delete_files(saved_files)
+        raise
+    return IngestResult(outcome, message.message_id, case=case)
+
+
+ResultCallback = Callable[[SourceMessage, IngestResult | None], None]
+
+
+def messages_ingest(messages: Iterable[SourceMessage], *, on_result: ResultCallback | None = None) -> IngestSummary:
+    """Ingest every message of a source, marking each one read in its mailbox once it is recorded.
+
+    A message that fails unexpectedly (the database is down) stays unread so that the next run
+    retries it; `on_result` then gets None.
+    """
+    summary = IngestSummary()
+    for item in messages:
+        try:
+            result = email_ingest(item.raw)
+        except Exception:
+            logger.exception("E-mail %s could not be ingested; it stays unread for the next run", item.label)
+            summary.errors += 1
+            if on_result is not None:
+                on_result(item, None)
+            continue
+        item.mark_done()
+        summary.counts[result.outcome] += 1
+        if on_result is not None:
+            on_result(item, result)
+    return summary
+
+
+def mailbox_ingest(*, url: str, on_result: ResultCallback | None = None) -> IngestSummary:
+    """Read a whole mailbox (`imaps://...`, `maildir:///path`): what a periodic task calls.
+
+    Raises `SourceError` when the mailbox cannot be opened or read.
+    """
+    with open_source(url) as messages:
+        return messages_ingest(messages, on_result=on_result)
+
+
+def _duplicate(existing: InboundMessage) -> IngestResult:
+    return IngestResult(
+        Outcome.DUPLICATE, existing.message_id, case=existing.case, reason=existing.get_status_display().lower()
+    )
+
+
+def _from_ourselves(message: ParsedMessage) -> str:
+    """Our own acknowledgements and replies, come back (a forwarding loop): never a new case."""
+    ours = {
+        email.utils.parseaddr(address)[1].lower() for address in (settings.DEFAULT_FROM_EMAIL, settings.SERVER_EMAIL)
+    }
+    if message.from_address.lower() in ours:
+        return f"sent by Makegood itself ({message.from_address})"
+    return ""
+
+
+def _check_usable(message: ParsedMessage, raw: bytes) -> None:
+    if not raw.strip():
+        raise _Unusable("empty input: there is no message")
+    if not message.has_headers:
+        raise _Unusable("not an e-mail message: no mail headers could be read")
+    if not message.from_address:
+        raise _Unusable("no sender: the From header is missing or has no readable address")
+    invalid = _Unusable(f"the sender address {message.from_address[:100]!r} is not a valid e-mail address")
+    if len(message.from_address) > MAX_ADDRESS:
+        raise invalid
+    try:
+        normalize_email(message.from_address)
+    except ValidationError:
+        raise invalid from None
+    if not message.body and not message.attachments:
+        raise _Unusable("empty message: no text and no attachments")
+
+
+def _deliver(message: ParsedMessage, *, now: datetime, saved_files: list[str]) -> tuple[Case, Outcome]:
+    notes: list[str] = []
+    mentioned = find_reference(message.subject)
+    target = _case_for_reference(*mentioned) if mentioned else None
+    sender = normalize_email(message.from_address)
+    attachments = list(message.attachments)
+    if target is not None and target.customer.email == sender:
+        body, quoted_removed = strip_quoted(message.body)
+        body = _fit_story(body, attachments, notes)
+        event = case_add_customer_message(
+            case=target, body=body, at=now, data={"email": _email_data(message, quoted_removed=quoted_removed)}
+        )
+        case, outcome = target, Outcome.ADDED
+    else:
+        if mentioned:
+            reference = f"MG-{mentioned[0]}-{mentioned[1]:06d}"
+            if target is None:
+                notes.append(f"The subject mentions {reference}, which is not a case we have.")
+            else:
+                notes.append(
+                    f"The subject refers to {reference}, but {sender} is not that case's customer, "
+                    "so this e-mail opened a new case instead of joining it."
+                )
+        story = _fit_story(message.body, attachments, notes)
+        case = case_open(
+            channel="email",
+            customer_name=_fit(message.from_name, MAX_NAME),
+            customer_email=sender,
+            subject=_fit(message.subject, MAX_SUBJECT),
+            story=story,
+            received_at=now,
+        )
+        event = case.events.get(kind=EventKind.RECEIVED)
+        event.data = {"email": _email_data(message, quoted_removed=False)}
+        outcome = Outcome.OPENED
+    refused = _store_attachments(case=case, event=event, attachments=attachments, saved_files=saved_files)
+    if refused:
+        event.data["email"]["attachments_refused"] = refused
+        limit = _size(settings.MAKEGOOD_MAX_ATTACHMENT_BYTES)
+        notes.extend(
+            f"Attachment {item['filename']!r} ({_size(item['size'])}) was not kept: "
+            f"it is larger than the {limit} limit."
+            for item in refused
+        )
+    if outcome == Outcome.OPENED or refused:
+        event.save(update_fields=["data"])
+    if notes:
+        CaseEvent.objects.create(
+            case=case, kind=EventKind.NOTE, at=now, body="\n".join(notes), data={"source": "email"}
+        )
+    return case, outcome
+
+
+def _validation_reason(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return "; ".join(f"{name}: {' '.join(errors)}" for name, errors in exc.message_dict.items())
+    return " ".join(exc.messages)
+
+
+def _case_for_reference(year: int, pk: int) -> Case | None:
+    case = Case.objects.select_related("customer").filter(pk=pk).first()
+    if case is None or case.received_at.year != year:
+        return None
+    return case
+
+
+def _email_data(message: ParsedMessage, *, quoted_removed: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {"message_id": message.message_id, "from": message.from_address, "date": message.date}
+    if quoted_removed:
+        data["quoted_text_removed"] = True
+    return data
+
+
+def _fit(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _fit_story(body: str, attachments: list[ParsedAttachment], notes: list[str]) -> str:
+    """The text for the timeline: never empty, never over the limit (the full text is then attached)."""
+    if not body:
+        names = ", ".join(attachment.filename for attachment in attachments)
+        return f"(No message text; the e-mail came with {len(attachments)} attachment(s): {names})"[:MAX_STORY]
+    if len(body) <= MAX_STORY:
+        return body
+    attachments.append(ParsedAttachment("message-full-text.txt", "text/plain", body.encode("utf-8")))
+    notes.append("The message was too long for the timeline; its full text is attached as message-full-text.txt.")
+    return body[: MAX_STORY - 60].rstrip() + "\n\n[… continued in message-full-text.txt]"
+
+
+def storage_filename(name: str, number: int) -> str:
+    """A safe name for the storage: ASCII-ish word characters, no dot files, a bounded length."""
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    stem = re.sub(r"[^\w.-]+", "_", stem, flags=re.ASCII).strip("._")[:80]
+    extension = re.sub(r"[^\w]+", "", extension, flags=re.ASCII)[:10]
+    safe = f"{stem or f'attachment-{number}'}{f'.{extension}' if extension else ''}"
+    return get_valid_filename(safe)
+
+
+def _store_attachments(
+    *, case: Case, event: CaseEvent, attachments: list[ParsedAttachment], saved_files: list[str]
+) -> list[dict[str, Any]]:
+    """Keep each attachment within the size limit; return the ones refused (name and size)."""
+    limit = settings.MAKEGOOD_MAX_ATTACHMENT_BYTES
+    refused: list[dict[str, Any]] = []
+    for number, attachment in enumerate(attachments, start=1):
+        size = len(attachment.content)
+        if size > limit:
+            refused.append({"filename": attachment.filename, "size": size, "content_type": attachment.content_type})
+            continue
+        row = Attachment(
+            case=case,
+            event=event,
+            filename=attachment.filename[:255] or storage_filename("", number),
+            content_type=attachment.content_type[:100],
+            size=size,
+        )
+        row.file.save(storage_filename(attachment.filename, number), ContentFile(attachment.content), save=False)
+        saved_files.append(str(row.file.name))
+        row.save()
+    return refused
+
+
+def _delete_files(names: list[str]) -> None:
+    """Files written for a transaction that rolled back: nothing half-written stays behind."""
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.warning("Could not delete orphaned attachment file %s", name, exc_info=True)
+
+
+def _record(
+    message_id: str,
+    outcome: Outcome,
+    *,
+    raw: bytes,
+    reason: str,
+    received_at: datetime,
+    message: ParsedMessage | None = None,
+) -> IngestResult:
+    """Keep an ignored or rejected message, raw, with the reason, for a person to look at."""
+    status = InboundStatus.IGNORED if outcome == Outcome.IGNORED else InboundStatus.REJECTED
+    try:
+        with transaction.atomic():
+            InboundMessage.objects.create(
+                message_id=message_id,
+                status=status,
+                from_address=message.from_address[:254] if message else "",
+                subject=message.subject[:998] if message else "",
+                error=reason,
+                raw=raw,
+                received_at=received_at,
+            )
+    except IntegrityError:
+        existing = InboundMessage.objects.filter(message_id=message_id).first()
+        if existing is None:
+            raise
+        return _duplicate(existing)
+    if outcome == Outcome.REJECTED:
+        logger.warning("E-mail %s rejected: %s", message_id, reason)
+    return IngestResult(outcome, message_id, reason=reason)
+
+
+def _size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
