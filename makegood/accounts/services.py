@@ -49,7 +49,7 @@ def staff_create_or_update(
     user.is_staff = role == Role.ADMINISTRATOR
     if password is not None:
         user.set_password(password)
-    elif not user.has_usable_password() and not user.password:
+    elif not user.password:
         user.set_unusable_password()
     user.save()
     user.groups.set([Group.objects.get(name=role.value)])

@@ -42,10 +42,12 @@ def customer_match_or_create(*, name: str, email: str, phone: str) -> Customer:
         raise ValidationError("A customer needs an e-mail address or a phone number.", code="no_contact")
     for _attempt in range(2):
         customer = None
+        # The exclude()s repeat the unique indexes' conditions (blank contacts are not indexed):
+        # without them SQLite cannot use those partial indexes and reads every customer.
         if email:
-            customer = Customer.objects.filter(email=email).first()
+            customer = Customer.objects.filter(email=email).exclude(email="").first()
         if customer is None and phone:
-            customer = Customer.objects.filter(phone=phone).first()
+            customer = Customer.objects.filter(phone=phone).exclude(phone="").first()
         if customer is not None:
             _fill_missing_details(customer, name=name, email=email, phone=phone)
             return customer
@@ -63,10 +65,10 @@ def _fill_missing_details(customer: Customer, *, name: str, email: str, phone: s
     if not customer.name and name:
         customer.name = name
         changed.append("name")
-    if not customer.email and email and not Customer.objects.filter(email=email).exists():
+    if not customer.email and email and not Customer.objects.filter(email=email).exclude(email="").exists():
         customer.email = email
         changed.append("email")
-    if not customer.phone and phone and not Customer.objects.filter(phone=phone).exists():
+    if not customer.phone and phone and not Customer.objects.filter(phone=phone).exclude(phone="").exists():
         customer.phone = phone
         changed.append("phone")
     if changed:
