@@ -127,6 +127,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# The project-wide stylesheet and scripts (makegood/ itself is not an app, so list it).
+STATICFILES_DIRS = [BASE_DIR / "makegood" / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {

@@ -1,3 +1,18 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from makegood.cases import views
+
+urlpatterns: list[URLPattern] = [
+    path("", views.home, name="home"),
+    path("queue/", views.queue, name="queue"),
+    path("queue/rows/", views.queue_rows, name="queue_rows"),
+    path("cases/<str:reference>/", views.case_detail, name="case_detail"),
+    path("cases/<str:reference>/take/", views.case_take, name="case_take"),
+    path("cases/<str:reference>/respond/", views.case_respond, name="case_respond"),
+    path("cases/<str:reference>/resolve/", views.case_resolve_view, name="case_resolve"),
+    path(
+        "cases/<str:reference>/attachments/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
+]
