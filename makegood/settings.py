@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "makegood.cases",
     "makegood.intake",
     "makegood.recovery",
+    "makegood.remedies",
     "makegood.demo",
 ]
 
@@ -136,6 +137,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# Where refunds are announced to the payment system (HMAC-signed); unset, they wait as pending.
+MAKEGOOD_PAYMENT_WEBHOOK_URL = env.str("MAKEGOOD_PAYMENT_WEBHOOK_URL", default="")
+MAKEGOOD_PAYMENT_WEBHOOK_SECRET = env.str("MAKEGOOD_PAYMENT_WEBHOOK_SECRET", default="")
 
 # Request bodies: a complaint is text, attachments come by e-mail.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024

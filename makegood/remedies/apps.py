@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
+
+
+class RemediesConfig(AppConfig):
+    name = "makegood.remedies"
+    label = "remedies"
+    verbose_name = "Remedies and authority"
+
+    def ready(self) -> None:
+        from makegood.remedies.models import RemedyType
+        from makegood.remedies.selectors import forget_catalog
+
+        # This process re-reads the catalog at once after an edit; other processes notice the
+        # catalog's fingerprint change (see selectors.catalog_for).
+        post_save.connect(forget_catalog, sender=RemedyType, dispatch_uid="remedies_catalog_saved")
+        post_delete.connect(forget_catalog, sender=RemedyType, dispatch_uid="remedies_catalog_deleted")

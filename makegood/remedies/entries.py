@@ -1,0 +1,111 @@
+"""The catalog as the ranking sees it: immutable entries read once from the database, and the
+money rounding every grant uses (cost rounded up, value rounded down, to the cent)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import Any
+
+from makegood.remedies.models import RemedyType
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+# Value per unit of cost beyond this counts as this (a free remedy counts as this too).
+RATIO_CEILING = 15.0
+
+
+def floor_cent(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_FLOOR)
+
+
+def ceil_cent(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_CEILING)
+
+
+def cost_and_value(remedy: RemedyType | CatalogEntry, amount: Decimal | None) -> tuple[Decimal, Decimal]:
+    """What a grant costs us (rounded up: authority is never undercounted) and is worth (rounded down)."""
+    if not remedy.is_variable or amount is None:
+        return Decimal(remedy.cost), Decimal(remedy.value)
+    return ceil_cent(amount * Decimal(remedy.cost_per_unit)), floor_cent(amount * Decimal(remedy.value_per_unit))
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogEntry:
+    id: int
+    kind: str
+    name: str
+    currency: str
+    is_variable: bool
+    cost: Decimal
+    value: Decimal
+    cost_per_unit: Decimal
+    value_per_unit: Decimal
+    min_amount: Decimal | None
+    max_amount: Decimal | None
+    max_per_case: int | None
+    needs_order_reference: bool
+    channels: frozenset[str]
+    immediate: bool
+    effort: str
+    loss_kinds: frozenset[str]
+
+    @property
+    def ratio(self) -> float:
+        """Value to the customer per unit of cost (a free remedy: the ceiling)."""
+        cost, value = (self.cost_per_unit, self.value_per_unit) if self.is_variable else (self.cost, self.value)
+        if cost <= 0:
+            return RATIO_CEILING if value > 0 else 0.0
+        return min(RATIO_CEILING, float(value) / float(cost))
+
+    @classmethod
+    def from_remedy(cls, remedy: RemedyType) -> CatalogEntry:
+        return cls(
+            id=remedy.pk,
+            kind=remedy.kind,
+            name=remedy.name,
+            currency=remedy.currency,
+            is_variable=remedy.is_variable,
+            cost=Decimal(remedy.cost),
+            value=Decimal(remedy.value),
+            cost_per_unit=Decimal(remedy.cost_per_unit),
+            value_per_unit=Decimal(remedy.value_per_unit),
+            min_amount=remedy.min_amount,
+            max_amount=remedy.max_amount,
+            max_per_case=remedy.max_per_case,
+            needs_order_reference=remedy.needs_order_reference,
+            channels=frozenset(remedy.channels or ()),
+            immediate=remedy.immediate,
+            effort=remedy.effort,
+            loss_kinds=frozenset(remedy.loss_kinds or ()),
+        )
+
+
+ENTRY_FIELDS = (
+    "id",
+    "kind",
+    "name",
+    "currency",
+    "is_variable",
+    "cost",
+    "value",
+    "cost_per_unit",
+    "value_per_unit",
+    "min_amount",
+    "max_amount",
+    "max_per_case",
+    "needs_order_reference",
+    "channels",
+    "immediate",
+    "effort",
+    "loss_kinds",
+)
+
+
+def entry_from_row(row: Sequence[Any]) -> CatalogEntry:
+    """From a `values_list(*ENTRY_FIELDS)` row."""
+    values = dict(zip(ENTRY_FIELDS, row, strict=True))
+    values["channels"] = frozenset(values["channels"] or ())
+    values["loss_kinds"] = frozenset(values["loss_kinds"] or ())
+    return CatalogEntry(**values)

@@ -1,0 +1,303 @@
+"""Reports on remedies, per employee and per team, for a date range. Sums and counts run in the
+database (grouped queries); Python only merges a handful of grouped rows and names them.
+
+Each function returns a list of flat dicts with stable keys (ready for a table or a CSV file):
+money as Decimal with its `currency`, counts as int, rates as Decimal between 0 and 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.contrib.auth.models import User
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from makegood.accounts.models import Role, Team
+from makegood.cases.models import Case, CaseEvent, EventKind, Status
+from makegood.remedies.authority import ZERO, Policy, policy_merge
+from makegood.remedies.models import EmployeeAuthority, Escalation, Grant, RoleAuthority
+
+By = Literal["employee", "team"]
+
+
+@dataclass(frozen=True)
+class Period:
+    """[start, end): local midnights, from the first day to the day after the last."""
+
+    start: datetime
+    end: datetime
+
+    @property
+    def months(self) -> int:
+        """Calendar months the period touches (a monthly budget applies once per month)."""
+        first = timezone.localtime(self.start)
+        last = timezone.localtime(self.end - timedelta(microseconds=1))
+        return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
+def period(first_day: date, last_day: date) -> Period:
+    """The days from `first_day` to `last_day`, both included, in the local time zone."""
+    if last_day < first_day:
+        first_day, last_day = last_day, first_day
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(first_day, time.min, tzinfo=tz)
+    end = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=tz)
+    return Period(start, end)
+
+
+def _grants(p: Period, team: Team | None) -> QuerySet[Grant]:
+    grants = Grant.objects.filter(granted_at__gte=p.start, granted_at__lt=p.end)
+    return grants.filter(case__team=team) if team is not None else grants
+
+
+def _rate(part: int, whole: int) -> Decimal | None:
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.001")) if whole else None
+
+
+def _people(ids: Iterable[int | None]) -> dict[int, User]:
+    wanted = {i for i in ids if i is not None}
+    users = User.objects.filter(pk__in=wanted).select_related("staff__team").prefetch_related("groups")
+    return {u.pk: u for u in users}
+
+
+def _name(user: User | None) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def _team_name(user: User | None) -> str:
+    staff = getattr(user, "staff", None)
+    return staff.team.name if staff is not None and staff.team is not None else ""
+
+
+ROLE_PRECEDENCE = (Role.ADMINISTRATOR, Role.PROCESS_OWNER, Role.MANAGER, Role.FRONTLINE)
+
+
+def _policies(users: Iterable[User]) -> dict[int, Policy]:
+    """Each person's effective policy: two queries (groups come prefetched), then a merge per person."""
+    users = list(users)
+    by_role = {r.role: r for r in RoleAuthority.objects.all()}
+    overrides = {o.user_id: o for o in EmployeeAuthority.objects.filter(user__in=users)}
+    result = {}
+    for user in users:
+        names = {g.name for g in user.groups.all()}
+        role = next((r.value for r in ROLE_PRECEDENCE if r.value in names), "")
+        result[user.pk] = policy_merge(by_role.get(role), overrides.get(user.pk), role=role)
+    return result
+
+
+def report_authority_usage(*, first_day: date, last_day: date, team: Team | None = None) -> list[dict[str, Any]]:
+    """Per employee (whose authority paid): used, grants, busiest day and biggest case, against caps.
+
+    Rows for everyone on `team` (or every staff member with a role), with or without grants.
+    """
+    p = period(first_day, last_day)
+    grants = Grant.objects.filter(granted_at__gte=p.start, granted_at__lt=p.end)
+    totals = {
+        row["charged_to"]: row
+        for row in grants.values("charged_to").annotate(
+            used=Sum("cost"), grants=Count("pk"), authorized=Count("pk", filter=Q(authorized_by__isnull=False))
+        )
+    }
+    tz = timezone.get_current_timezone()
+    per_day = (
+        grants.filter(charged_to=OuterRef("charged_to"))
+        .annotate(day=TruncDate("granted_at", tzinfo=tz))
+        .values("day")
+        .annotate(s=Sum("cost"))
+        .order_by("-s")
+        .values("s")[:1]
+    )
+    per_case = (
+        grants.filter(charged_to=OuterRef("charged_to"))
+        .values("case")
+        .annotate(s=Sum("cost"))
+        .order_by("-s")
+        .values("s")[:1]
+    )
+    peaks = {
+        row["charged_to"]: row
+        for row in grants.values("charged_to")
+        .distinct()
+        .annotate(busiest_day=Subquery(per_day), biggest_case=Subquery(per_case))
+        .values("charged_to", "busiest_day", "biggest_case")
+    }
+    staff = User.objects.filter(staff__isnull=False, groups__isnull=False).distinct()
+    if team is not None:
+        staff = staff.filter(staff__team=team)
+    people = _people([*staff.values_list("pk", flat=True), *(totals if team is None else [])])
+    policies = _policies(people.values())
+    rows = []
+    for user_id, user in sorted(people.items(), key=lambda item: (_team_name(item[1]), _name(item[1]))):
+        policy = policies[user_id]
+        used: dict[str, Any] = dict(totals.get(user_id) or {})
+        peak: dict[str, Any] = dict(peaks.get(user_id) or {})
+        budget = policy.budget_per_month * p.months
+        amount_used = used.get("used") or ZERO
+        rows.append(
+            {
+                "employee_id": user_id,
+                "employee": _name(user),
+                "team": _team_name(user),
+                "role": policy.role,
+                "currency": policy.currency,
+                "used": amount_used,
+                "grants": used.get("grants", 0),
+                "authorized_grants": used.get("authorized", 0),
+                "budget_in_period": budget,
+                "budget_used_share": (amount_used / budget).quantize(Decimal("0.001")) if budget else None,
+                "busiest_day_used": peak.get("busiest_day") or ZERO,
+                "cap_per_day": policy.cap_per_day,
+                "biggest_case_used": peak.get("biggest_case") or ZERO,
+                "cap_per_case": policy.cap_per_case,
+            }
+        )
+    return rows
+
+
+def report_grants_by_remedy_type(
+    *, first_day: date, last_day: date, team: Team | None = None, by: By = "employee"
+) -> list[dict[str, Any]]:
+    """How many of each remedy, what they cost and were worth, per employee (who granted) or team."""
+    p = period(first_day, last_day)
+    group = "granted_by" if by == "employee" else "case__team"
+    rows = (
+        _grants(p, team)
+        .values(group, "remedy_type", "name", "kind", "currency")
+        .annotate(grants=Count("pk"), cost=Sum("cost"), value=Sum("value"))
+        .order_by(group, "-cost", "remedy_type")
+    )
+    people = _people(r[group] for r in rows) if by == "employee" else {}
+    teams = dict(Team.objects.values_list("pk", "name")) if by == "team" else {}
+    return [
+        {
+            "employee" if by == "employee" else "team": (
+                _name(people.get(r[group])) if by == "employee" else teams.get(r[group], "")
+            ),
+            "remedy_type_id": r["remedy_type"],
+            "remedy": r["name"],
+            "kind": r["kind"],
+            "currency": r["currency"],
+            "grants": r["grants"],
+            "cost": r["cost"],
+            "value": r["value"],
+        }
+        for r in rows
+    ]
+
+
+def _recovered(p: Period, team: Team | None) -> QuerySet[Case]:
+    """Cases resolved in the period (and not reopened since)."""
+    cases = Case.objects.filter(
+        status__in=[Status.RESOLVED, Status.CLOSED], resolved_at__gte=p.start, resolved_at__lt=p.end
+    )
+    return cases.filter(team=team) if team is not None else cases
+
+
+def report_cost_per_recovered_case(
+    *, first_day: date, last_day: date, team: Team | None = None, by: By = "employee"
+) -> list[dict[str, Any]]:
+    """Remedy cost per case recovered (resolved in the period), per owner at resolution or team.
+
+    The cost is every grant on those cases, whenever granted.
+    """
+    p = period(first_day, last_day)
+    group = "owner" if by == "employee" else "team"
+    recovered = _recovered(p, team)
+    counts = {r[group]: r["n"] for r in recovered.values(group).annotate(n=Count("pk")).order_by()}
+    costs = {
+        (r[f"case__{group}"], r["currency"]): r
+        for r in Grant.objects.filter(case__in=recovered)
+        .values(f"case__{group}", "currency")
+        .annotate(cost=Sum("cost"), with_grants=Count("case", distinct=True))
+        .order_by()
+    }
+    names: dict[Any, str]
+    if by == "employee":
+        names = {pk: _name(u) for pk, u in _people(counts).items()}
+    else:
+        names = dict(Team.objects.values_list("pk", "name"))
+    rows = []
+    for key, n in sorted(counts.items(), key=lambda item: names.get(item[0], "")):
+        currencies = [c for (k, c) in costs if k == key] or [None]
+        for currency in currencies:
+            cost_row = costs.get((key, currency), {}) if currency else {}
+            total = cost_row.get("cost") or ZERO
+            rows.append(
+                {
+                    "employee" if by == "employee" else "team": names.get(key, ""),
+                    "recovered_cases": n,
+                    "cases_with_remedies": cost_row.get("with_grants", 0),
+                    "currency": currency or "",
+                    "remedy_cost": total,
+                    "cost_per_recovered_case": (total / n).quantize(Decimal("0.01")),
+                }
+            )
+    return rows
+
+
+def report_first_contact_resolution(
+    *, first_day: date, last_day: date, team: Team | None = None, by: By = "employee"
+) -> list[dict[str, Any]]:
+    """Of the cases resolved in the period, the share resolved by their first owner without any
+    escalation: per first owner (the employee who took the case first) or per team."""
+    p = period(first_day, last_day)
+    first_owner = (
+        CaseEvent.objects.filter(case=OuterRef("pk"), kind=EventKind.OWNERSHIP_TAKEN)
+        .order_by("at", "pk")
+        .values("actor")[:1]
+    )
+    cases = _recovered(p, team).annotate(
+        first_owner=Subquery(first_owner),
+        escalated=Exists(Escalation.objects.filter(case=OuterRef("pk"))),
+    )
+    group = "first_owner" if by == "employee" else "team"
+    grouped = (
+        cases.values(group)
+        .annotate(
+            resolved=Count("pk"),
+            first_contact=Count("pk", filter=Q(owner=F("first_owner"), escalated=False)),
+            escalated_cases=Count("pk", filter=Q(escalated=True)),
+            last=Max("resolved_at"),
+        )
+        .order_by()
+    )
+    names: dict[Any, str]
+    if by == "employee":
+        names = {pk: _name(u) for pk, u in _people(r[group] for r in grouped).items()}
+    else:
+        names = dict(Team.objects.values_list("pk", "name"))
+    rows = [
+        {
+            "employee" if by == "employee" else "team": names.get(r[group], ""),
+            "resolved": r["resolved"],
+            "first_contact_resolved": r["first_contact"],
+            "escalated": r["escalated_cases"],
+            "first_contact_rate": _rate(r["first_contact"], r["resolved"]),
+        }
+        for r in grouped
+    ]
+    return sorted(rows, key=lambda row: str(next(iter(row.values()))))
+
+
+def report_totals(*, first_day: date, last_day: date, team: Team | None = None) -> dict[str, Any]:
+    """One line for the top of the report page: grants, cost and the first-contact rate overall."""
+    p = period(first_day, last_day)
+    money = _grants(p, team).aggregate(grants=Count("pk"), cost=Sum("cost", default=ZERO))
+    fcr = report_first_contact_resolution(first_day=first_day, last_day=last_day, team=team, by="team")
+    resolved = sum(r["resolved"] for r in fcr)
+    first_contact = sum(r["first_contact_resolved"] for r in fcr)
+    return {
+        "grants": money["grants"],
+        "cost": money["cost"],
+        "resolved": resolved,
+        "first_contact_resolved": first_contact,
+        "first_contact_rate": _rate(first_contact, resolved),
+    }
