@@ -193,9 +193,11 @@ def _register_routers() -> None:
     # Imported here: the routers' modules import models, and this module is imported by urls.py.
     from makegood.cases.api import router as cases_router
     from makegood.recovery.api import router as recovery_router
+    from makegood.remedies.api import router as remedies_router
 
     api.add_router("/v1/cases", cases_router)
     api.add_router("/v1", recovery_router)
+    api.add_router("/v1", remedies_router)
 
 
 _register_routers()

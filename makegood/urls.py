@@ -27,4 +27,6 @@ urlpatterns = [
     path("api/", include((_public(api_patterns), api_app), namespace=api_namespace)),
     path("", include("makegood.intake.urls")),
     path("", include("makegood.cases.urls")),
+    path("", include("makegood.recovery.urls")),
+    path("", include("makegood.remedies.urls")),
 ]

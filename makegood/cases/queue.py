@@ -105,6 +105,8 @@ class QueueRow:
     take_url: str
     channel: str
     customer_name: str
+    # What the feeling detector read in the customer's words ("" when nothing was detected).
+    feeling: str
     story_preview: str
     owner_id: int | None
     owner_name: str
@@ -145,6 +147,7 @@ def queue_rows_of(cases: Iterable[Case], *, now: datetime, viewer_id: int | None
                 take_url=take_url(reference),
                 channel=case.get_channel_display(),
                 customer_name=case.customer.name or "(no name)",
+                feeling=case.get_detected_feeling_display() if case.detected_feeling else "",
                 story_preview=_preview(getattr(case, "story_preview", "") or ""),
                 owner_id=case.owner_id,
                 owner_name=(owner.get_full_name() or owner.get_username()) if owner is not None else "",
@@ -211,6 +214,7 @@ def queue_cases(user: User | AnonymousUser, *, team: Team | None) -> QuerySet[Ca
             "received_at",
             "first_response_due_at",
             "first_responded_at",
+            "detected_feeling",
             "customer__name",
             "owner__username",
             "owner__first_name",

@@ -22,7 +22,11 @@ from makegood.cases.forms import ResolveForm, ResponseForm
 from makegood.cases.models import Attachment, Case, EventKind
 from makegood.cases.queue import clock_of, queue_for, queue_team_for
 from makegood.cases.selectors import case_get_for_user
-from makegood.cases.services import CaseActionError, case_record_response, case_resolve, case_take_ownership
+from makegood.cases.services import CaseActionError, case_resolve, case_take_ownership
+from makegood.recovery.models import RecoveryStep
+from makegood.recovery.replies import ReplyRefused, case_message_send
+from makegood.recovery.services import recovery_progress
+from makegood.recovery.views import coach_for_text
 
 
 def _user(request: HttpRequest) -> User:
@@ -92,10 +96,30 @@ def _case_page(
         and user.has_perm("cases.respond_case")
         and (case.owner_id is None or user.has_perm("cases.reassign_case"))
     )
+    events = list(case.events.select_related("actor").order_by("at", "pk"))
+    reply_coach = None
+    if response_form is not None and response_form.is_bound and response_form.data.get("body"):
+        # The refused (or invalid) reply comes back with the coach's findings, no JavaScript needed.
+        reply_coach = coach_for_text(
+            case,
+            user,
+            str(response_form.data.get("body", "")),
+            purpose="reply",
+            kind=str(response_form.data.get("kind", "")),
+        )
+    # Where the guided recovery stands, read off the timeline (each step is an event too).
+    recorded = [
+        RecoveryStep(kind=event.data.get("step", ""), data=event.data)
+        for event in events
+        if event.kind == EventKind.RECOVERY_STEP
+    ]
     context = {
         "case": case,
         "clock": clock_of(case, now=timezone.now()),
-        "events": list(case.events.select_related("actor").order_by("at", "pk")),
+        "events": events,
+        "reply_coach": reply_coach,
+        "recovery_next": recovery_progress(recorded).next_step,
+        "recovery_started": bool(recorded),
         "attachments": list(case.attachments.order_by("created_at", "pk")),
         "is_owner": is_owner,
         "can_take": can_take,
@@ -138,7 +162,10 @@ def case_respond(request: HttpRequest, reference: str) -> HttpResponse:
     if form.is_valid():
         kind = form.cleaned_data["kind"]
         try:
-            case_record_response(case=case, user=user, kind=kind, body=form.cleaned_data["body"])
+            # Coached again here, with the sender's own role: the browser's coach only advises.
+            case_message_send(case=case, user=user, kind=kind, text=form.cleaned_data["body"])
+        except ReplyRefused as exc:
+            form.add_error("body", str(exc))
         except ValidationError as exc:
             for message in exc.message_dict.get("body", exc.messages):
                 form.add_error("body", message)

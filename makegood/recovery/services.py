@@ -37,7 +37,12 @@ class Progress:
             return StepKind.REPEAT_BACK
         for kind in (StepKind.APOLOGIZE, StepKind.EMPATHY, StepKind.SOLVE, StepKind.THANK):
             if kind not in self.done:
+                if kind == StepKind.THANK and not self.solved:
+                    break
                 return kind
+        if not self.solved:
+            # A solution is on record, but the customer did not accept it: solve it again.
+            return StepKind.SOLVE
         return ""
 
 
@@ -71,10 +76,18 @@ _ORDER_RULES: dict[str, tuple[str, str]] = {
 }
 
 
-def _check_order(kind: str, progress: Progress) -> None:
+def recovery_step_blocker(kind: str, progress: Progress) -> str:
+    """Why this step cannot be recorded yet, in the employee's words; "" when it can."""
     rule = _ORDER_RULES.get(kind)
     if rule is not None and not getattr(progress, rule[0]):
-        raise CaseActionError(rule[1])
+        return rule[1]
+    return ""
+
+
+def _check_order(kind: str, progress: Progress) -> None:
+    blocker = recovery_step_blocker(kind, progress)
+    if blocker:
+        raise CaseActionError(blocker)
 
 
 def _clean_text(value: str, field: str, *, required: bool = True) -> str:
