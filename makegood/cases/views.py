@@ -49,7 +49,7 @@ def _queue_context(request: HttpRequest, team_slug: str) -> dict[str, Any]:
     team = queue_team_for(user, slug=team_slug)
     can_switch = user.has_perm("cases.view_all_cases")
     team_param = team.slug if team is not None and team_slug else ""
-    hidden = format_html('<input type="hidden" name="from" value="queue">')
+    hidden = format_html('<input type="hidden" name="from" value="{}">', "queue")
     if team_param:
         hidden += format_html('<input type="hidden" name="team" value="{}">', team_param)
     return {
