@@ -1,0 +1,183 @@
+"""Loading the demo business into the configured database, through the same services staff use.
+
+Every case is opened, owned, answered and resolved by `makegood.cases.services`, back-dated with
+their `received_at=` / `at=` arguments, so that timelines, clocks and the audit log agree exactly
+as they would for real work.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from makegood.accounts.models import Role, Team
+from makegood.accounts.services import api_token_issue, staff_create_or_update, team_get_or_create
+from makegood.cases.models import Case
+from makegood.cases.services import (
+    case_add_customer_message,
+    case_open,
+    case_record_response,
+    case_resolve,
+    case_take_ownership,
+)
+from makegood.demo import content
+from makegood.demo.builders import PlannedCase, StepKind, demo_plan
+
+DEFAULT_SEED = 2026
+DEFAULT_CASES = 300
+
+# Back-dated demo cases must not e-mail 300 acknowledgements (and replies) to example.com: while
+# seeding, tasks go to django-tasks' DummyBackend, which keeps them in memory and runs nothing.
+HELD_BACK_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}}
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    name: str
+    role: str
+    team: str
+
+
+@dataclass
+class DemoLoaded:
+    business: str
+    password: str
+    logins: list[DemoLogin]
+    api_username: str
+    api_token: str
+    cases_by_channel: Counter[str] = field(default_factory=Counter)
+    cases_by_status: Counter[str] = field(default_factory=Counter)
+    customers: int = 0
+
+    @property
+    def case_count(self) -> int:
+        return sum(self.cases_by_channel.values())
+
+
+@contextmanager
+def _tasks_held_back() -> Iterator[None]:
+    with override_settings(TASKS=HELD_BACK_TASKS):
+        yield
+
+
+def demo_logins() -> list[DemoLogin]:
+    """The demo's staff as they are in the database now (empty when the demo was never loaded)."""
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=[s.username for s in content.STAFF]).select_related("staff__team")
+    }
+    logins = []
+    for spec in content.STAFF:
+        user = users.get(spec.username)
+        if user is None:
+            continue
+        team = getattr(getattr(user, "staff", None), "team", None)
+        logins.append(
+            DemoLogin(
+                username=spec.username,
+                name=user.get_full_name(),
+                role=Role(spec.role).label,
+                team=team.name if team else "",
+            )
+        )
+    return logins
+
+
+def _teams() -> dict[str, Team]:
+    teams = {}
+    for spec in content.TEAMS:
+        team = team_get_or_create(spec.name)
+        team.location = spec.location
+        team.receives_unrouted = spec.receives_unrouted
+        team.save(update_fields=["location", "receives_unrouted"])
+        teams[spec.slug] = team
+    return teams
+
+
+def _staff(teams: dict[str, Team]) -> dict[str, User]:
+    users = {
+        spec.username: staff_create_or_update(
+            username=spec.username,
+            role=spec.role,
+            team=teams[spec.team_slug],
+            first_name=spec.first_name,
+            last_name=spec.last_name,
+            email=f"{spec.username}@ridgeway-cycles.example.com",
+        )
+        for spec in content.STAFF
+    }
+    # One shared demo password, hashed once: a dozen separate PBKDF2 hashes would cost seconds.
+    User.objects.filter(pk__in=[u.pk for u in users.values()]).update(password=make_password(content.DEMO_PASSWORD))
+    users[content.INTEGRATION_USERNAME] = staff_create_or_update(
+        username=content.INTEGRATION_USERNAME,
+        role=Role.FRONTLINE,
+        team=teams[content.ONLINE],
+        first_name="Online store",
+        last_name="integration",
+    )
+    return users
+
+
+def _load_case(planned: PlannedCase, *, teams: dict[str, Team], users: dict[str, User]) -> Case:
+    case = case_open(
+        channel=planned.channel,
+        customer_name=planned.customer.name,
+        customer_email=planned.customer.email,
+        customer_phone=planned.customer.phone,
+        story=planned.story,
+        expectation=planned.expectation,
+        subject=planned.subject,
+        external_id=planned.external_id,
+        team=teams[planned.team_slug] if planned.team_slug else None,
+        created_by=users[planned.created_by] if planned.created_by else None,
+        received_at=planned.received_at,
+    )
+    for step in planned.steps:
+        if step.kind is StepKind.OWN:
+            case = case_take_ownership(case=case, user=users[step.actor], at=step.at)
+        elif step.kind is StepKind.RESPOND:
+            case_record_response(case=case, user=users[step.actor], kind=step.response_kind, body=step.body, at=step.at)
+        elif step.kind is StepKind.MESSAGE:
+            case_add_customer_message(case=case, body=step.body, at=step.at)
+        else:
+            case = case_resolve(case=case, user=users[step.actor], resolution=step.body, at=step.at)
+    return case
+
+
+def demo_load(*, seed: int = DEFAULT_SEED, cases: int = DEFAULT_CASES, now: datetime | None = None) -> DemoLoaded:
+    """Ridgeway Cycles: four teams, a dozen staff, an API integration and `cases` complaints.
+
+    All or nothing (one transaction). Deterministic for a seed and `now`, apart from the API
+    token, which is random like every token.
+    """
+    if cases < 0:
+        raise ValueError("The number of cases cannot be negative.")
+    now = now or timezone.now()
+    plan = demo_plan(seed=seed, cases=cases, now=now)
+    with _tasks_held_back(), transaction.atomic():
+        teams = _teams()
+        users = _staff(teams)
+        token = api_token_issue(user=users[content.INTEGRATION_USERNAME], name=content.INTEGRATION_TOKEN_NAME)
+        loaded = [_load_case(planned, teams=teams, users=users) for planned in plan]
+    ids = [case.pk for case in loaded]
+    rows = Case.objects.filter(pk__in=ids).values_list("channel", "status")
+    return DemoLoaded(
+        business=content.BUSINESS,
+        password=content.DEMO_PASSWORD,
+        logins=demo_logins(),
+        api_username=content.INTEGRATION_USERNAME,
+        api_token=token,
+        cases_by_channel=Counter(channel for channel, _status in rows),
+        cases_by_status=Counter(status for _channel, status in rows),
+        customers=len({planned.customer for planned in plan}),
+    )
