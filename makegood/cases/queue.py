@@ -107,6 +107,8 @@ class QueueRow:
     customer_name: str
     # What the feeling detector read in the customer's words ("" when nothing was detected).
     feeling: str
+    # A second failure within 90 days: much harder to recover, so it is flagged.
+    repeat_failure: bool
     story_preview: str
     owner_id: int | None
     owner_name: str
@@ -148,6 +150,7 @@ def queue_rows_of(cases: Iterable[Case], *, now: datetime, viewer_id: int | None
                 channel=case.get_channel_display(),
                 customer_name=case.customer.name or "(no name)",
                 feeling=case.get_detected_feeling_display() if case.detected_feeling else "",
+                repeat_failure=case.is_repeat_failure,
                 story_preview=_preview(getattr(case, "story_preview", "") or ""),
                 owner_id=case.owner_id,
                 owner_name=(owner.get_full_name() or owner.get_username()) if owner is not None else "",
@@ -215,6 +218,7 @@ def queue_cases(user: User | AnonymousUser, *, team: Team | None) -> QuerySet[Ca
             "first_response_due_at",
             "first_responded_at",
             "detected_feeling",
+            "is_repeat_failure",
             "customer__name",
             "owner__username",
             "owner__first_name",

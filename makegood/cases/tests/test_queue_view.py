@@ -354,3 +354,13 @@ def test_a_process_owner_sees_the_queue_without_take_buttons(client, north):
     html = client.get("/queue/").content.decode()
     assert case.reference in html
     assert f'action="/cases/{case.reference}/take/"' not in html
+
+
+def test_a_customers_second_failure_is_flagged_in_the_queue(client, alice):
+    from makegood.cases.tests.factories import make_case
+
+    make_case(customer_email="repeat@example.com")
+    make_case(customer_email="repeat@example.com")
+    client.force_login(alice)
+    html = client.get("/queue/").content.decode()
+    assert html.count("second failure") == 1
