@@ -31,6 +31,7 @@ from makegood.cases.services import (
 )
 from makegood.demo import content
 from makegood.demo.builders import PlannedCase, StepKind, demo_plan
+from makegood.remedies.catalogs import catalog_load
 
 DEFAULT_SEED = 2026
 DEFAULT_CASES = 300
@@ -165,6 +166,11 @@ def demo_load(*, seed: int = DEFAULT_SEED, cases: int = DEFAULT_CASES, now: date
     now = now or timezone.now()
     plan = demo_plan(seed=seed, cases=cases, now=now)
     with _tasks_held_back(), transaction.atomic():
+        # A bike chain with an online store offers the online shop's remedies; the restaurant's and
+        # the hotel's catalogs are loaded too, inactive, for an administrator to look at or switch to.
+        for other in ("restaurant", "hotel"):
+            catalog_load(name=other, activate=False)
+        catalog_load(name="online_shop")
         teams = _teams()
         users = _staff(teams)
         token = api_token_issue(user=users[content.INTEGRATION_USERNAME], name=content.INTEGRATION_TOKEN_NAME)

@@ -162,3 +162,14 @@ def test_a_negative_number_of_cases_is_refused():
     with pytest.raises(CommandError):
         seed("--cases", "-1")
     assert not Case.objects.exists()
+
+
+def test_the_demo_offers_the_online_shops_remedies_and_keeps_the_other_catalogs_inactive(db):
+    from makegood.demo.services import demo_load
+    from makegood.remedies.models import RemedyType
+
+    demo_load(cases=5)
+    active = set(RemedyType.objects.filter(active=True).values_list("catalog", flat=True))
+    loaded = set(RemedyType.objects.values_list("catalog", flat=True))
+    assert active == {"online_shop"}
+    assert loaded == {"online_shop", "restaurant", "hotel"}
