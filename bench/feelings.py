@@ -1,0 +1,110 @@
+"""The feeling detector's quality and speed: `.venv/bin/python bench/feelings.py [--dev PATH]`.
+
+Prints the macro-F1 over the nine feelings on GoEmotions' dev set mapped as `MAPPING.md` says
+(single-label rows only), each feeling's precision, recall, F1 and support, and the time to name the
+feeling of one message on one thread: the dev set's short comments and, when the CFPB sample is
+there, real complaint narratives (much longer). Targets: macro-F1 >= 0.55, < 5 ms per message.
+Without `../shared` it says so and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_variable] = "1"  # one core, before numpy loads
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+from makegood.recovery.feelings import MODEL_PATH, Detector  # noqa: E402
+from makegood.recovery.feelings.evaluation import evaluate  # noqa: E402
+from makegood.recovery.feelings.goemotions import read_examples, single_label  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+TARGET_F1 = 0.55
+TARGET_MS = 5.0
+
+
+def timings_ms(model: Detector, texts: list[str]) -> list[float]:
+    for text in texts[:50]:  # warm up
+        model.name(text)
+    spent = []
+    for text in texts:
+        started = time.perf_counter()
+        model.name(text)
+        spent.append((time.perf_counter() - started) * 1000)
+    return spent
+
+
+def describe(spent: list[float]) -> str:
+    ordered = sorted(spent)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return f"mean {statistics.fmean(spent):.3f} ms, median {statistics.median(spent):.3f} ms, p99 {p99:.3f} ms"
+
+
+def narratives(limit: int = 500) -> list[str]:
+    path = SHARED / "data" / "cfpb" / "complaints_sample.csv"
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+        texts = [row.get("Consumer complaint narrative", "") for row in csv.DictReader(handle)]
+    return [t for t in texts if t.strip()][:limit]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--dev", type=Path, default=SHARED / "data" / "goemotions" / "dev.tsv")
+    parser.add_argument("--model", type=Path, default=MODEL_PATH)
+    args = parser.parse_args()
+    if not args.dev.is_file():
+        print(f"No dev set at {args.dev} (../shared is missing?): nothing to measure.")
+        return 0
+
+    with threadpool_limits(limits=1):
+        started = time.perf_counter()
+        model = Detector.load(args.model)
+        load_ms = (time.perf_counter() - started) * 1000
+
+        texts, truth = single_label(read_examples(args.dev))
+        named = [model.name(text) for text in texts]
+        result = evaluate(truth, [n.feeling for n in named])
+        spent = timings_ms(model, texts)
+        long_texts = narratives()
+        long_spent = timings_ms(model, long_texts) if long_texts else []
+
+    size_mb = args.model.stat().st_size / 1e6
+    print(f"Feeling detector: {args.model.name} ({size_mb:.1f} MB, loaded in {load_ms:.0f} ms)")
+    print(f"Dev set: {args.dev} ({len(texts)} single-label rows after mapping)")
+    print()
+    print(f"{'feeling':<14}{'precision':>10}{'recall':>8}{'F1':>8}{'support':>9}")
+    for score in result.per_feeling:
+        print(f"{score.feeling:<14}{score.precision:>10.3f}{score.recall:>8.3f}{score.f1:>8.3f}{score.support:>9}")
+    print()
+    mean_confidence = statistics.fmean(n.confidence for n in named)
+    print(f"accuracy {result.accuracy:.3f}; mean confidence {mean_confidence:.3f}")
+    verdict = "met" if result.macro_f1 >= TARGET_F1 else "NOT met"
+    print(f"macro-F1 {result.macro_f1:.4f} (target >= {TARGET_F1}: {verdict})")
+    mean_ms = statistics.fmean(spent)
+    verdict = "met" if mean_ms < TARGET_MS else "NOT met"
+    print(f"time per message, one thread, {len(spent)} dev comments: {describe(spent)}", end=" ")
+    print(f"(target < {TARGET_MS} ms: {verdict})")
+    if long_spent:
+        mean_chars = statistics.fmean(len(t) for t in long_texts)
+        print(
+            f"time per CFPB complaint narrative ({len(long_spent)}, {mean_chars:.0f} characters on average):", end=" "
+        )
+        print(describe(long_spent))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
