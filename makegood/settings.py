@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "makegood.intake",
     "makegood.recovery",
     "makegood.remedies",
+    "makegood.followup",
+    "makegood.webhooks",
+    "makegood.worker",
     "makegood.demo",
 ]
 
@@ -107,6 +110,14 @@ TASKS = {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
         "QUEUES": ["default"],
     }
+}
+
+# Work the worker (`makegood worker`) enqueues on a schedule: task path -> every so many seconds.
+# Each is a sweep that is safe to run twice and catches up on whatever it finds due.
+MAKEGOOD_PERIODIC_TASKS: dict[str, int] = {
+    "makegood.cases.tasks.sweep_clocks": 15,
+    "makegood.followup.tasks.sweep_followups": 60,
+    "makegood.webhooks.tasks.sweep_deliveries": 60,
 }
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from makegood.cases.models import DEFAULT_RESPONSE_TARGETS, ResponseTarget
 
@@ -12,5 +13,9 @@ def response_target(channel: str) -> timedelta:
     return row if row is not None else DEFAULT_RESPONSE_TARGETS[channel]
 
 
-def first_response_due(channel: str, received_at: datetime) -> datetime:
+if TYPE_CHECKING:
+    from makegood.accounts.models import Team
+
+
+def first_response_due(channel: str, received_at: datetime, team: Team | None = None) -> datetime:
     return received_at + response_target(channel)

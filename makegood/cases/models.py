@@ -36,6 +36,12 @@ class Status(models.TextChoices):
 OPEN_STATUSES = (Status.NEW, Status.OPEN)
 
 
+class Priority(models.TextChoices):
+    NORMAL = "normal", "Normal"
+    # A customer who told us the recovery did not work: they come first.
+    HIGH = "high", "High"
+
+
 class Feeling(models.TextChoices):
     """The feelings an employee names in the Empathy step ("you sound worried about…")."""
 
@@ -93,6 +99,10 @@ class ResponseTarget(models.Model):
 
     channel = models.CharField(max_length=20, choices=Channel.choices, unique=True)
     target = models.DurationField()
+    business_hours_only = models.BooleanField(
+        default=False,
+        help_text="Count only the team's opening hours (not holidays). Live channels always count real time.",
+    )
 
     class Meta:
         ordering = ["target"]
@@ -126,6 +136,14 @@ class Case(models.Model):
     first_response_due_at = models.DateTimeField()
     first_responded_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Raised when the clock is about to run out, and when it ran out; each once per clock.
+    first_response_alerted_at = models.DateTimeField(null=True, blank=True)
+    first_response_breached_at = models.DateTimeField(null=True, blank=True)
+
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    # How many times the customer said the recovery had not worked.
+    reopen_count = models.PositiveSmallIntegerField(default=0)
 
     # The loss, captured while listening; remedies are sized and matched to it.
     loss_kind = models.CharField(max_length=20, choices=LossKind.choices, blank=True)
@@ -208,6 +226,10 @@ class EventKind(models.TextChoices):
     NOTE = "note", "Internal note"
     RECOVERY_STEP = "recovery_step", "Recovery step"
     STATUS_CHANGED = "status_changed", "Status changed"
+    REOPENED = "reopened", "Reopened"
+    FOLLOW_UP = "follow_up", "Follow-up"
+    CLOCK_ALERT = "clock_alert", "First-response clock about to run out"
+    CLOCK_BREACHED = "clock_breached", "First-response target missed"
 
 
 class CaseEvent(models.Model):
@@ -228,6 +250,43 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Notification(models.Model):
+    """Something a person (or, when nobody owns the case, a whole team) must see in their queue."""
+
+    class Kind(models.TextChoices):
+        REOPENED = "reopened", "Case reopened"
+        CLOCK_ALERT = "clock_alert", "Clock about to run out"
+        CLOCK_BREACHED = "clock_breached", "Clock ran out"
+        CALL_DUE = "call_due", "Follow-up call due"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    message = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notification_user_idx"),
+            models.Index(fields=["team", "read_at"], name="notification_team_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | Q(team__isnull=False), name="notification_has_recipient"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

@@ -10,13 +10,22 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from makegood.accounts.models import Team
+from makegood.accounts.models import Role, Team
 from makegood.accounts.roles import can_view_case
-from makegood.cases import tasks
+from makegood.cases import signals, tasks
 from makegood.cases.audit import audit_record
 from makegood.cases.clock import first_response_due
 from makegood.cases.customers import customer_match_or_create, normalize_email, normalize_phone
-from makegood.cases.models import REPEAT_FAILURE_DAYS, Case, CaseEvent, Channel, EventKind, Status
+from makegood.cases.models import (
+    REPEAT_FAILURE_DAYS,
+    Case,
+    CaseEvent,
+    Channel,
+    EventKind,
+    Notification,
+    Priority,
+    Status,
+)
 
 MAX_NAME = 200
 MAX_STORY = 20_000
@@ -24,7 +33,8 @@ MAX_EXPECTATION = 5_000
 MAX_SUBJECT = 200
 MAX_EXTERNAL_ID = 100
 
-# The workflow. Later stages (reopen after a follow-up) add their transitions here.
+# The workflow. A resolved case is reopened when the customer says it is not resolved, and
+# closed when they say it is.
 TRANSITIONS: dict[str, set[str]] = {
     Status.NEW: {Status.OPEN, Status.RESOLVED},
     Status.OPEN: {Status.RESOLVED},
@@ -133,17 +143,18 @@ def case_open(
     )
     repeat_since = received_at - timedelta(days=REPEAT_FAILURE_DAYS)
     is_repeat = customer.cases.filter(received_at__gte=repeat_since, received_at__lte=received_at).exists()
+    team = team or _default_team()
     case = Case.objects.create(
         customer=customer,
         channel=channel,
-        team=team or _default_team(),
+        team=team,
         subject=clean["subject"],
         story=clean["story"],
         expectation=clean["expectation"],
         external_id=clean["external_id"],
         received_at=received_at,
         acknowledged_at=received_at,
-        first_response_due_at=first_response_due(channel, received_at),
+        first_response_due_at=first_response_due(channel, received_at, team=team),
         created_by=created_by,
         is_repeat_failure=is_repeat,
     )
@@ -168,6 +179,7 @@ def case_open(
     if channel in ACK_EMAIL_CHANNELS and customer.email:
         case_id = case.pk
         transaction.on_commit(lambda: tasks.send_acknowledgement.enqueue(case_id))
+    signals.case_opened.send(sender=Case, case=case, actor=created_by, at=received_at)
     return case
 
 
@@ -179,6 +191,8 @@ def _change_status(case: Case, *, to: str, actor: User | None, note: str = "", a
     at = at or timezone.now()
     if to == Status.RESOLVED:
         case.resolved_at = at
+    elif to == Status.CLOSED:
+        case.closed_at = at
     CaseEvent.objects.create(
         case=case, kind=EventKind.STATUS_CHANGED, at=at, actor=actor, body=note, data={"from": before, "to": to}
     )
@@ -280,4 +294,89 @@ def case_resolve(*, case: Case, user: User, resolution: str, at: datetime | None
         raise CaseActionError("Only the case's owner can resolve it.")
     _change_status(case, to=Status.RESOLVED, actor=user, note=resolution, at=at)
     case.save()
+    signals.case_resolved.send(sender=Case, case=case, actor=user, at=case.resolved_at)
+    return case
+
+
+# After this many reopens the owner's manager hears about it too.
+MANAGER_NOTIFIED_FROM_REOPEN = 2
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, reason: str, actor: User | None = None, at: datetime | None = None) -> Case:
+    """The customer says the recovery did not work: the case comes back, first in line.
+
+    High priority, a fresh first-response clock, the reopen counted, the owner told (and, from
+    the second reopen, the owner's managers too).
+    """
+    case = _lock(case)
+    if case.status != Status.RESOLVED:
+        raise CaseActionError("Only a resolved case can be reopened.")
+    now = at or timezone.now()
+    _change_status(case, to=Status.OPEN, actor=actor, note=reason, at=now)
+    case.priority = Priority.HIGH
+    case.reopen_count += 1
+    case.resolved_at = None
+    case.first_responded_at = None
+    case.first_response_alerted_at = None
+    case.first_response_breached_at = None
+    case.first_response_due_at = first_response_due(case.channel, now, team=case.team)
+    case.save()
+    CaseEvent.objects.create(
+        case=case,
+        kind=EventKind.REOPENED,
+        at=now,
+        actor=actor,
+        body=reason,
+        data={"reopen_count": case.reopen_count, "first_response_due_at": case.first_response_due_at.isoformat()},
+    )
+    audit_record(
+        actor=actor,
+        action="case.reopened",
+        obj=case,
+        changes={"reopen_count": case.reopen_count, "priority": Priority.HIGH},
+        at=now,
+    )
+    _notify_reopen(case, reason=reason, at=now)
+    signals.case_reopened.send(sender=Case, case=case, actor=actor, at=now, reason=reason)
+    return case
+
+
+def _notify_reopen(case: Case, *, reason: str, at: datetime) -> None:
+    message = f"{case.reference} was reopened ({_ordinal(case.reopen_count)} time): {reason}"[:300]
+    recipients: list[Notification] = []
+    if case.owner_id is not None:
+        recipients.append(Notification(case=case, kind=Notification.Kind.REOPENED, user_id=case.owner_id))
+    else:
+        recipients.append(Notification(case=case, kind=Notification.Kind.REOPENED, team_id=case.team_id))
+    if case.reopen_count >= MANAGER_NOTIFIED_FROM_REOPEN:
+        recipients += [
+            Notification(case=case, kind=Notification.Kind.REOPENED, user_id=manager_id)
+            for manager_id in managers_of(case)
+        ]
+    for notification in recipients:
+        notification.message, notification.created_at = message, at
+    Notification.objects.bulk_create([n for n in recipients if n.user_id or n.team_id])
+
+
+def managers_of(case: Case) -> list[int]:
+    """The managers of the owner's team (else the case's team), by user id."""
+    team_id = getattr(getattr(case.owner, "staff", None), "team_id", None) or case.team_id
+    if team_id is None:
+        return []
+    managers = User.objects.filter(groups__name=Role.MANAGER, staff__team_id=team_id, is_active=True)
+    return [pk for pk in managers.values_list("pk", flat=True) if pk != case.owner_id]
+
+
+def _ordinal(n: int) -> str:
+    return {1: "first", 2: "second", 3: "third"}.get(n, f"{n}th")
+
+
+@transaction.atomic
+def case_close(*, case: Case, note: str, actor: User | None = None, at: datetime | None = None) -> Case:
+    """The customer confirmed the recovery worked: the case is done."""
+    case = _lock(case)
+    _change_status(case, to=Status.CLOSED, actor=actor, note=note, at=at)
+    case.save()
+    signals.case_closed.send(sender=Case, case=case, actor=actor, at=case.closed_at)
     return case
