@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 
-from makegood.cases.models import Customer
+from makegood.cases.models import Case, Customer
 
 
 def normalize_email(raw: str) -> str:
@@ -49,7 +52,7 @@ def customer_match_or_create(*, name: str, email: str, phone: str) -> Customer:
         if customer is None and phone:
             customer = Customer.objects.filter(phone=phone).exclude(phone="").first()
         if customer is not None:
-            _fill_missing_details(customer, name=name, email=email, phone=phone)
+            customer_learn_details(customer, name=name, email=email, phone=phone)
             return customer
         try:
             with transaction.atomic():
@@ -59,7 +62,40 @@ def customer_match_or_create(*, name: str, email: str, phone: str) -> Customer:
     raise ValidationError("Could not record the customer; please try again.", code="customer_conflict")
 
 
-def _fill_missing_details(customer: Customer, *, name: str, email: str, phone: str) -> None:
+def customer_find(
+    *, email: str, phone: str, recent_case_since: datetime, recent_case_until: datetime
+) -> tuple[Customer | None, bool]:
+    """The customer with this e-mail, else this phone, and whether they had a case in the window.
+
+    One statement, read before intake's write transaction. Contact details are expected normalised.
+    """
+    # Each branch repeats its unique index's condition (blank contacts are not indexed): without
+    # it SQLite cannot use those partial indexes and reads every customer.
+    match = Q(pk__in=[])
+    if email:
+        match |= Q(email=email) & ~Q(email="")
+    if phone:
+        match |= Q(phone=phone) & ~Q(phone="")
+    recent = Case.objects.filter(
+        customer=OuterRef("pk"), received_at__gte=recent_case_since, received_at__lte=recent_case_until
+    )
+    found = list(Customer.objects.filter(match).annotate(has_recent_case=Exists(recent))[:2])
+    found.sort(key=lambda customer: not (email and customer.email == email))
+    if not found:
+        return None, False
+    return found[0], found[0].has_recent_case
+
+
+def customer_create_or_match(*, name: str, email: str, phone: str) -> Customer:
+    """A new customer, unless a concurrent intake created them since we looked: then theirs."""
+    try:
+        with transaction.atomic():
+            return Customer.objects.create(name=name, email=email, phone=phone)
+    except IntegrityError:
+        return customer_match_or_create(name=name, email=email, phone=phone)
+
+
+def customer_learn_details(customer: Customer, *, name: str, email: str, phone: str) -> None:
     """Learn a phone or e-mail we did not have, when no other customer holds it already."""
     changed: list[str] = []
     if not customer.name and name:

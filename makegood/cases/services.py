@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from makegood.accounts.models import Role, Team
@@ -15,17 +19,26 @@ from makegood.accounts.roles import can_view_case
 from makegood.cases import signals, tasks
 from makegood.cases.audit import audit_record
 from makegood.cases.clock import first_response_due
-from makegood.cases.customers import customer_match_or_create, normalize_email, normalize_phone
+from makegood.cases.customers import (
+    customer_create_or_match,
+    customer_find,
+    customer_learn_details,
+    normalize_email,
+    normalize_phone,
+)
 from makegood.cases.models import (
     REPEAT_FAILURE_DAYS,
     Case,
     CaseEvent,
     Channel,
+    Customer,
     EventKind,
     Notification,
     Priority,
     Status,
 )
+from makegood.recovery.feelings import name_feeling
+from makegood.worker.outbox import enqueue_on_commit
 
 MAX_NAME = 200
 MAX_STORY = 20_000
@@ -103,11 +116,151 @@ def validate_intake(
     }
 
 
-def _default_team() -> Team | None:
-    return Team.objects.filter(receives_unrouted=True).order_by("pk").first()
+# The team that receives complaints nobody routed, remembered per process: it is read on every
+# intake and changes perhaps once a year. A change made in this process applies at once; other
+# processes (the other web workers) see it within DEFAULT_TEAM_TTL_SECONDS.
+DEFAULT_TEAM_TTL_SECONDS = 30.0
+_default_team_cache: tuple[float, Team | None] | None = None
 
 
-@transaction.atomic
+def default_team() -> Team | None:
+    global _default_team_cache
+    now = time.monotonic()
+    if _default_team_cache is None or now - _default_team_cache[0] > DEFAULT_TEAM_TTL_SECONDS:
+        _default_team_cache = (now, Team.objects.filter(receives_unrouted=True).order_by("pk").first())
+    return _default_team_cache[1]
+
+
+@receiver([post_save, post_delete], sender=Team)
+def _forget_default_team(**kwargs: object) -> None:
+    global _default_team_cache
+    _default_team_cache = None
+
+
+@dataclass(frozen=True)
+class Intake:
+    """One complaint, checked, with everything that can be read before the write transaction.
+
+    On SQLite writers take turns on one lock, so intake throughput is one over the time a write
+    transaction lasts: validation, configuration, the customer look-up and the feeling detector
+    all run here, before it starts, and `case_create` only writes.
+    """
+
+    clean: dict[str, str]
+    team: Team | None
+    received_at: datetime
+    first_response_due_at: datetime
+    known_customer: Customer | None
+    is_repeat_failure: bool
+    detected_feeling: str
+    detected_feeling_confidence: float
+    created_by: User | None
+
+
+def intake_prepare(
+    *,
+    channel: str,
+    customer_name: str,
+    story: str,
+    customer_email: str = "",
+    customer_phone: str = "",
+    expectation: str = "",
+    subject: str = "",
+    external_id: str = "",
+    team: Team | None = None,
+    created_by: User | None = None,
+    received_at: datetime | None = None,
+) -> Intake:
+    """Validate a complaint and read what opening it needs; raises ValidationError, writes nothing."""
+    clean = validate_intake(
+        channel=channel,
+        customer_name=customer_name,
+        customer_email=customer_email,
+        customer_phone=customer_phone,
+        story=story,
+        expectation=expectation,
+        subject=subject,
+        external_id=external_id,
+    )
+    received_at = received_at or timezone.now()
+    team = team or default_team()
+    known, is_repeat = customer_find(
+        email=clean["customer_email"],
+        phone=clean["customer_phone"],
+        recent_case_since=received_at - timedelta(days=REPEAT_FAILURE_DAYS),
+        recent_case_until=received_at,
+    )
+    detected = name_feeling(clean["story"])
+    return Intake(
+        clean=clean,
+        team=team,
+        received_at=received_at,
+        first_response_due_at=first_response_due(channel, received_at, team=team),
+        known_customer=known,
+        is_repeat_failure=is_repeat,
+        detected_feeling=detected.feeling,
+        detected_feeling_confidence=detected.confidence,
+        created_by=created_by,
+    )
+
+
+def case_create(intake: Intake) -> Case:
+    """Write a prepared complaint: the case, its first timeline lines, the audit entry, the acknowledgement.
+
+    Joins the caller's transaction when there is one (no savepoint: a failure fails it all).
+    """
+    clean, received_at, created_by = intake.clean, intake.received_at, intake.created_by
+    channel = clean["channel"]
+    with transaction.atomic(savepoint=False):
+        if intake.known_customer is not None:
+            customer = intake.known_customer
+            customer_learn_details(
+                customer, name=clean["customer_name"], email=clean["customer_email"], phone=clean["customer_phone"]
+            )
+        else:
+            customer = customer_create_or_match(
+                name=clean["customer_name"], email=clean["customer_email"], phone=clean["customer_phone"]
+            )
+        case = Case.objects.create(
+            customer=customer,
+            channel=channel,
+            team=intake.team,
+            subject=clean["subject"],
+            story=clean["story"],
+            expectation=clean["expectation"],
+            external_id=clean["external_id"],
+            received_at=received_at,
+            acknowledged_at=received_at,
+            first_response_due_at=intake.first_response_due_at,
+            created_by=created_by,
+            is_repeat_failure=intake.is_repeat_failure,
+            detected_feeling=intake.detected_feeling,
+            detected_feeling_confidence=intake.detected_feeling_confidence,
+        )
+        CaseEvent.objects.bulk_create(
+            [
+                CaseEvent(case=case, kind=EventKind.RECEIVED, at=received_at, actor=created_by, body=clean["story"]),
+                CaseEvent(
+                    case=case,
+                    kind=EventKind.ACKNOWLEDGED,
+                    at=received_at,
+                    body=f"Acknowledged with reference {case.reference}.",
+                ),
+            ]
+        )
+        audit_record(
+            actor=created_by,
+            action="case.opened",
+            obj=case,
+            changes={"status": [None, case.status], "channel": channel, "team": case.team_id},
+            at=received_at,
+        )
+        if channel in ACK_EMAIL_CHANNELS and customer.email:
+            enqueue_on_commit(tasks.send_acknowledgement, case.pk)
+        signals.case_opened.send(sender=Case, case=case, actor=created_by, at=received_at)
+    return case
+
+
 def case_open(
     *,
     channel: str,
@@ -125,62 +278,22 @@ def case_open(
     """Open a case from any channel and acknowledge it at once.
 
     The acknowledgement is part of intake itself (`acknowledged_at`); the acknowledgement
-    e-mail, where the channel gets one, is sent by the task queue after commit.
+    e-mail, where the channel gets one, is sent by the task queue once the case is committed.
     """
-    clean = validate_intake(
+    intake = intake_prepare(
         channel=channel,
         customer_name=customer_name,
+        story=story,
         customer_email=customer_email,
         customer_phone=customer_phone,
-        story=story,
         expectation=expectation,
         subject=subject,
         external_id=external_id,
-    )
-    received_at = received_at or timezone.now()
-    customer = customer_match_or_create(
-        name=clean["customer_name"], email=clean["customer_email"], phone=clean["customer_phone"]
-    )
-    repeat_since = received_at - timedelta(days=REPEAT_FAILURE_DAYS)
-    is_repeat = customer.cases.filter(received_at__gte=repeat_since, received_at__lte=received_at).exists()
-    team = team or _default_team()
-    case = Case.objects.create(
-        customer=customer,
-        channel=channel,
         team=team,
-        subject=clean["subject"],
-        story=clean["story"],
-        expectation=clean["expectation"],
-        external_id=clean["external_id"],
-        received_at=received_at,
-        acknowledged_at=received_at,
-        first_response_due_at=first_response_due(channel, received_at, team=team),
         created_by=created_by,
-        is_repeat_failure=is_repeat,
+        received_at=received_at,
     )
-    CaseEvent.objects.bulk_create(
-        [
-            CaseEvent(case=case, kind=EventKind.RECEIVED, at=received_at, actor=created_by, body=clean["story"]),
-            CaseEvent(
-                case=case,
-                kind=EventKind.ACKNOWLEDGED,
-                at=received_at,
-                body=f"Acknowledged with reference {case.reference}.",
-            ),
-        ]
-    )
-    audit_record(
-        actor=created_by,
-        action="case.opened",
-        obj=case,
-        changes={"status": [None, case.status], "channel": channel, "team": case.team_id},
-        at=received_at,
-    )
-    if channel in ACK_EMAIL_CHANNELS and customer.email:
-        case_id = case.pk
-        transaction.on_commit(lambda: tasks.send_acknowledgement.enqueue(case_id))
-    signals.case_opened.send(sender=Case, case=case, actor=created_by, at=received_at)
-    return case
+    return case_create(intake)
 
 
 def _change_status(case: Case, *, to: str, actor: User | None, note: str = "", at: datetime | None = None) -> None:

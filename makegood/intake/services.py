@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 
 from makegood.accounts.models import Team
 from makegood.cases.models import Case
-from makegood.cases.services import case_open
+from makegood.cases.services import case_create, intake_prepare
 from makegood.intake.models import IdempotencyKey
 
 MAX_KEY = 255  # IdempotencyKey.key's column
@@ -69,20 +69,21 @@ def intake_case_open(
     }
     if idempotency_key is not None and not _usable_key(idempotency_key):
         raise ValidationError({"idempotency_key": [f"Use 1 to {MAX_KEY} printable characters."]})
+    intake = intake_prepare(
+        channel=channel,
+        customer_name=customer_name,
+        customer_email=customer_email,
+        customer_phone=customer_phone,
+        story=story,
+        expectation=expectation,
+        subject=subject,
+        external_id=external_id,
+        team=_team(team_slug),
+        created_by=created_by,
+    )
     try:
         with transaction.atomic():
-            case = case_open(
-                channel=channel,
-                customer_name=customer_name,
-                customer_email=customer_email,
-                customer_phone=customer_phone,
-                story=story,
-                expectation=expectation,
-                subject=subject,
-                external_id=external_id,
-                team=_team(team_slug),
-                created_by=created_by,
-            )
+            case = case_create(intake)
             if idempotency_key is not None:
                 IdempotencyKey.objects.create(
                     scope=scope, key=idempotency_key, request_digest=request_digest(fields), case=case

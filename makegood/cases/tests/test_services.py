@@ -4,7 +4,8 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from makegood.cases.models import AppendOnlyError, AuditEntry, Case, Customer, EventKind, ResponseTarget, Status
 from makegood.cases.services import CaseActionError, case_open, case_record_response, case_take_ownership
@@ -167,3 +168,24 @@ def test_a_second_failure_within_90_days_is_flagged(north):
     assert not first.is_repeat_failure
     assert second.is_repeat_failure
     assert not much_later.is_repeat_failure
+
+
+def test_opening_a_case_names_the_feeling_in_the_customers_words(north):
+    scared = make_case(story="I am terrified, someone used my card and I am scared they will empty my account.")
+    grateful = make_case(
+        customer_email="gus@example.com", story="Thank you so much, you were wonderful, truly grateful!"
+    )
+    assert scared.detected_feeling == "scared" and 0 < scared.detected_feeling_confidence <= 1
+    assert grateful.detected_feeling == "grateful"
+    assert Case.objects.get(pk=scared.pk).detected_feeling == "scared"
+
+
+def test_intake_reads_before_it_writes_and_writes_in_one_short_transaction(north):
+    make_case()  # a known customer, and the default team remembered
+    with CaptureQueriesContext(connection) as queries:
+        make_case(story="Second failure in a month.")
+    statements = [q["sql"].split()[0].upper() for q in queries.captured_queries]
+    # Reads first (the customer with their recent cases), then only writes until the commit.
+    first_write = statements.index("INSERT")
+    assert all(s == "SELECT" for s in statements[:first_write] if s not in ("BEGIN", "SAVEPOINT"))
+    assert "SELECT" not in statements[first_write:]

@@ -315,6 +315,7 @@ def test_the_queue_shows_the_detected_feeling(client, alice, north):
     angry = make_case(customer_name="Ann Gry", customer_email="ann@example.com")
     calm = make_case(customer_name="Cal M", customer_email="cal@example.com")
     Case.objects.filter(pk=angry.pk).update(detected_feeling=Feeling.ANGRY, detected_feeling_confidence=0.8)
+    Case.objects.filter(pk=calm.pk).update(detected_feeling="", detected_feeling_confidence=None)
     client.force_login(alice)
     html = client.get("/queue/").content.decode()
     row = re.search(rf'data-reference="{angry.reference}".*?</tr>', html, re.S).group(0)
