@@ -8,8 +8,7 @@ import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db import IntegrityError, connection, transaction
 
 from makegood.cases.models import Case, Customer
 
@@ -67,23 +66,37 @@ def customer_find(
 ) -> tuple[Customer | None, bool]:
     """The customer with this e-mail, else this phone, and whether they had a case in the window.
 
-    One statement, read before intake's write transaction. Contact details are expected normalised.
+    Read before intake's write transaction, in one statement. It is written in SQL because it runs
+    on every complaint and the ORM takes 0.7 ms of CPU to build it (the query itself: 0.02 ms).
+    Contact details are expected normalised.
     """
     # Each branch repeats its unique index's condition (blank contacts are not indexed): without
     # it SQLite cannot use those partial indexes and reads every customer.
-    match = Q(pk__in=[])
+    branches, params = [], []
     if email:
-        match |= Q(email=email) & ~Q(email="")
+        branches.append("(c.email = %s AND c.email <> '')")
+        params.append(email)
     if phone:
-        match |= Q(phone=phone) & ~Q(phone="")
-    recent = Case.objects.filter(
-        customer=OuterRef("pk"), received_at__gte=recent_case_since, received_at__lte=recent_case_until
-    )
-    found = list(Customer.objects.filter(match).annotate(has_recent_case=Exists(recent))[:2])
-    found.sort(key=lambda customer: not (email and customer.email == email))
-    if not found:
+        branches.append("(c.phone = %s AND c.phone <> '')")
+        params.append(phone)
+    if not branches:
         return None, False
-    return found[0], found[0].has_recent_case
+    customer_table, case_table = Customer._meta.db_table, Case._meta.db_table
+    adapt = connection.ops.adapt_datetimefield_value
+    sql = (
+        f"SELECT c.id, c.name, c.email, c.phone, EXISTS (SELECT 1 FROM {case_table} k WHERE k.customer_id = c.id"  # noqa: S608
+        f" AND k.received_at >= %s AND k.received_at <= %s) FROM {customer_table} c WHERE {' OR '.join(branches)}"
+        " LIMIT 2"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [adapt(recent_case_since), adapt(recent_case_until), *params])
+        rows = cursor.fetchall()
+    # Matched on e-mail first, then on phone.
+    rows.sort(key=lambda row: not (email and row[2] == email))
+    if not rows:
+        return None, False
+    customer = Customer.from_db(connection.alias, ["id", "name", "email", "phone"], rows[0][:4])
+    return customer, bool(rows[0][4])
 
 
 def customer_create_or_match(*, name: str, email: str, phone: str) -> Customer:
