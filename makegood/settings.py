@@ -119,6 +119,12 @@ MAKEGOOD_PERIODIC_TASKS: dict[str, int] = {
     "makegood.followup.tasks.sweep_followups": 60,
     "makegood.webhooks.tasks.sweep_deliveries": 60,
 }
+# Each worker process records a heartbeat this often (seconds); a task still RUNNING under a
+# worker not seen for STALE_AFTER seconds was interrupted (the process died) and goes back to the
+# queue, at most MAX_ATTEMPTS claims in all, then it is marked failed.
+MAKEGOOD_WORKER_HEARTBEAT_EVERY = env.float("MAKEGOOD_WORKER_HEARTBEAT_EVERY", default=5.0)
+MAKEGOOD_WORKER_STALE_AFTER = env.float("MAKEGOOD_WORKER_STALE_AFTER", default=60.0)
+MAKEGOOD_WORKER_MAX_ATTEMPTS = env.int("MAKEGOOD_WORKER_MAX_ATTEMPTS", default=5)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -1,0 +1,10 @@
+"""Settings of the `makegood` processes the crash tests start: the real ones, with a file e-mail
+backend (see slow_email.py) and no periodic sweeps (other apps' work is not under test here).
+
+The database, the key and the worker's timings come from the environment, as in production.
+"""
+
+from makegood.settings import *  # noqa: F403
+
+EMAIL_BACKEND = "makegood.worker.tests.slow_email.EmailBackend"
+MAKEGOOD_PERIODIC_TASKS: dict[str, int] = {}
