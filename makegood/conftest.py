@@ -27,3 +27,14 @@ def bob(north):
 @pytest.fixture
 def charlie(south):
     return make_staff("charlie", Role.FRONTLINE, south, first_name="Charlie", last_name="Clark")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_clock_cache():
+    """The clock caches targets and opening hours per process; a test's rolled-back rows must not
+    leak into the next test through it."""
+    from makegood.cases.clock import clock_cache_clear
+
+    clock_cache_clear()
+    yield
+    clock_cache_clear()

@@ -8,15 +8,27 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from makegood.accounts.models import ApiToken, StaffProfile, Team
+from makegood.accounts.models import ApiToken, Holiday, OpeningHours, StaffProfile, Team
+
+
+class OpeningHoursInline(admin.TabularInline[OpeningHours, Team]):
+    model = OpeningHours
+    extra = 0
+    verbose_name_plural = "Opening hours (none: open round the clock)"
+
+
+class HolidayInline(admin.TabularInline[Holiday, Team]):
+    model = Holiday
+    extra = 0
 
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin[Team]):
-    list_display = ["name", "slug", "location", "receives_unrouted"]
+    list_display = ["name", "slug", "location", "time_zone", "receives_unrouted"]
     list_filter = ["receives_unrouted"]
     search_fields = ["name", "slug", "location"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [OpeningHoursInline, HolidayInline]
 
 
 @admin.register(StaffProfile)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
+import zoneinfo
+from datetime import time
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -18,6 +22,14 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", "Administrator"
 
 
+_time_zone_names = functools.cache(zoneinfo.available_timezones)
+
+
+def validate_time_zone(value: str) -> None:
+    if value and value not in _time_zone_names():
+        raise ValidationError(f"{value!r} is not a time zone name such as Europe/London or America/New_York.")
+
+
 class Team(models.Model):
     """A team working at one location (a store, a contact centre, the online desk)."""
 
@@ -26,12 +38,70 @@ class Team(models.Model):
     location = models.CharField(max_length=200, blank=True)
     # New complaints that arrive without a team (web form, e-mail, API) go here.
     receives_unrouted = models.BooleanField(default=False)
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="The location's time zone for its opening hours, e.g. Europe/London. Blank: the site's.",
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class OpeningHours(models.Model):
+    """One opening interval of a location on a weekday (a day may have several: 9-12, 13-17).
+
+    A team with no opening hours at all is open round the clock. Business-hours response targets
+    (e-mail, web, social) count only inside these intervals, in the team's time zone.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    opens = models.TimeField()
+    closes = models.TimeField(help_text="00:00 means midnight at the end of the day.")
+
+    class Meta:
+        ordering = ["team", "weekday", "opens"]
+        verbose_name = "opening hours"
+        verbose_name_plural = "opening hours"
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
+
+    def clean(self) -> None:
+        if self.opens is not None and self.closes is not None and self.closes != time(0) and self.closes <= self.opens:
+            raise ValidationError(
+                {"closes": "Closing must come after opening on the same day (split a night across two days)."}
+            )
+
+
+class Holiday(models.Model):
+    """A day the location is closed: business-hours clocks do not run on it."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="holidays")
+    date = models.DateField()
+    name = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["team", "date"]
+        constraints = [models.UniqueConstraint(fields=["team", "date"], name="holiday_unique_team_date")]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}".strip()
 
 
 class StaffProfile(models.Model):

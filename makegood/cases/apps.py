@@ -5,3 +5,9 @@ class CasesConfig(AppConfig):
     name = "makegood.cases"
     label = "cases"
     verbose_name = "Cases"
+
+    def ready(self) -> None:
+        from makegood.cases.clock import connect_signals
+
+        # The clock's per-process cache of targets and opening hours is dropped when they change.
+        connect_signals()

@@ -1,21 +1,146 @@
-"""The first-response clock: when a person must first answer, per channel."""
+"""The first-response clock: when a person must first answer, per channel and location.
+
+Intake runs `first_response_due` on every complaint and must not pay a query for it, so the
+response targets, the default team and every team's opening hours, holidays and time zone are held in a
+per-process cache (`clock_config`). It is reloaded at most every CACHE_SECONDS and dropped at
+once, in the process that made the change, when a target, a team, its hours or its holidays are
+saved or deleted (`post_save` / `post_delete`, again on commit).
+
+Cross-process delay: another process (the other web workers, the task worker) keeps its copy
+until it is CACHE_SECONDS old, so a change made in the admin reaches new cases there within
+30 seconds. Writes that send no signals (`QuerySet.update()`, `bulk_create`, raw SQL) are seen
+only after that delay even in the process that made them.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+import time as monotonic_time
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
-from makegood.cases.models import DEFAULT_RESPONSE_TARGETS, ResponseTarget
+from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 
-
-def response_target(channel: str) -> timedelta:
-    row = ResponseTarget.objects.filter(channel=channel).values_list("target", flat=True).first()
-    return row if row is not None else DEFAULT_RESPONSE_TARGETS[channel]
-
+from makegood.cases.business_hours import Schedule, add_open_time
+from makegood.cases.models import DEFAULT_RESPONSE_TARGETS, LIVE_CHANNELS, ResponseTarget
 
 if TYPE_CHECKING:
     from makegood.accounts.models import Team
 
+CACHE_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class ClockConfig:
+    """One consistent snapshot: targets per channel and the schedule of every team that has
+    opening hours or holidays (a team without either is open round the clock)."""
+
+    targets: dict[str, timedelta]
+    # Where complaints nobody routed go; their clock counts at that team's location.
+    default_team: Team | None
+    business_hours_channels: frozenset[str]
+    schedules: dict[int, Schedule]
+    loaded_at: float
+
+    def target(self, channel: str) -> timedelta:
+        return self.targets.get(channel, DEFAULT_RESPONSE_TARGETS.get(channel, timedelta(hours=1)))
+
+    def schedule_for(self, channel: str, team_id: int | None) -> Schedule | None:
+        """The schedule the channel's clock counts in, or None for real time.
+
+        Live channels (phone, in person, chat) always count real time, whatever a target says.
+        """
+        if team_id is None or channel in LIVE_CHANNELS or channel not in self.business_hours_channels:
+            return None
+        return self.schedules.get(team_id)
+
+
+class _Cache:
+    config: ClockConfig | None = None
+
+
+def _load() -> ClockConfig:
+    from makegood.accounts.models import Holiday, OpeningHours, Team
+
+    targets: dict[str, timedelta] = {}
+    business: set[str] = set()
+    for channel, target, business_hours_only in ResponseTarget.objects.values_list(
+        "channel", "target", "business_hours_only"
+    ):
+        targets[channel] = target
+        if business_hours_only and channel not in LIVE_CHANNELS:
+            business.add(channel)
+    zones: dict[int, str] = {}
+    hours: dict[int, list[tuple[int, time, time]]] = {}
+    for team_id, zone, weekday, opens, closes in OpeningHours.objects.values_list(
+        "team_id", "team__time_zone", "weekday", "opens", "closes"
+    ):
+        zones[team_id] = zone
+        hours.setdefault(team_id, []).append((weekday, opens, closes))
+    holidays: dict[int, list[date]] = {}
+    for team_id, zone, day in Holiday.objects.values_list("team_id", "team__time_zone", "date"):
+        zones[team_id] = zone
+        holidays.setdefault(team_id, []).append(day)
+    schedules = {
+        team_id: Schedule.build(
+            time_zone=ZoneInfo(zone or settings.TIME_ZONE),
+            hours=hours.get(team_id, ()),
+            holidays=holidays.get(team_id, ()),
+        )
+        for team_id, zone in zones.items()
+    }
+    return ClockConfig(
+        targets=targets,
+        default_team=Team.objects.filter(receives_unrouted=True).order_by("pk").first(),
+        business_hours_channels=frozenset(business),
+        schedules=schedules,
+        loaded_at=monotonic_time.monotonic(),
+    )
+
+
+def clock_config() -> ClockConfig:
+    """The cached snapshot (four queries when it is reloaded, none otherwise)."""
+    config = _Cache.config
+    if config is None or monotonic_time.monotonic() - config.loaded_at > CACHE_SECONDS:
+        config = _Cache.config = _load()
+    return config
+
+
+def clock_cache_clear(**_: Any) -> None:
+    _Cache.config = None
+
+
+def _invalidate(**kwargs: Any) -> None:
+    clock_cache_clear()
+    # Again after commit: another thread may have reloaded the old rows in between.
+    transaction.on_commit(clock_cache_clear, using=kwargs.get("using"))
+
+
+def connect_signals() -> None:
+    """Called from the cases app's `ready()`."""
+    from makegood.accounts.models import Holiday, OpeningHours, Team
+
+    for model in (ResponseTarget, Team, OpeningHours, Holiday):
+        post_save.connect(_invalidate, sender=model, dispatch_uid=f"clock_cache_saved_{model.__name__}")
+        post_delete.connect(_invalidate, sender=model, dispatch_uid=f"clock_cache_deleted_{model.__name__}")
+
+
+def response_target(channel: str) -> timedelta:
+    return clock_config().target(channel)
+
+
+def clock_add(channel: str, start: datetime, span: timedelta, team_id: int | None) -> datetime:
+    """`start` plus `span`, counted as the channel's clock counts at the team's location."""
+    schedule = clock_config().schedule_for(channel, team_id)
+    if schedule is None:
+        return start + span
+    return add_open_time(start, span, schedule)
+
 
 def first_response_due(channel: str, received_at: datetime, team: Team | None = None) -> datetime:
-    return received_at + response_target(channel)
+    """When a person must first have answered: the channel's target after `received_at`, in the
+    team's opening hours for business-hours targets (e-mail, web, social), else in real time."""
+    return clock_add(channel, received_at, response_target(channel), team.pk if team is not None else None)

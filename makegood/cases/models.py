@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -110,6 +111,13 @@ class ResponseTarget(models.Model):
     def __str__(self) -> str:
         return f"{self.get_channel_display()}: {self.target}"
 
+    def clean(self) -> None:
+        # A caller on the phone or at the counter waits in real time, opening hours or not.
+        if self.business_hours_only and self.channel in LIVE_CHANNELS:
+            raise ValidationError(
+                {"business_hours_only": f"{self.get_channel_display()} is a live channel: its clock counts real time."}
+            )
+
 
 DEFAULT_RESPONSE_TARGETS: dict[str, timedelta] = {
     Channel.IN_PERSON: timedelta(minutes=1),
@@ -179,6 +187,18 @@ class Case(models.Model):
             models.Index(fields=["received_at"], name="case_received_idx"),
             models.Index(fields=["channel", "received_at"], name="case_channel_received_idx"),
             models.Index(fields=["external_id"], name="case_external_id_idx"),
+            # The clock sweep (cases/breaches.py): only cases still waiting to be alerted or
+            # breached are in these, so each sweep reads a few index entries, not the backlog.
+            models.Index(
+                fields=["status", "first_response_due_at"],
+                condition=Q(first_responded_at__isnull=True, first_response_alerted_at__isnull=True),
+                name="case_clock_alert_idx",
+            ),
+            models.Index(
+                fields=["status", "first_response_due_at"],
+                condition=Q(first_responded_at__isnull=True, first_response_breached_at__isnull=True),
+                name="case_clock_breach_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -276,8 +296,19 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
-            models.Index(fields=["user", "read_at"], name="notification_user_idx"),
-            models.Index(fields=["team", "read_at"], name="notification_team_idx"),
+            # The queue reads a person's (and their team's) newest unread ones straight off these,
+            # in the order of Meta.ordering (read backwards), however many pile up unread. Partial:
+            # PostgreSQL orders by an index only after equalities, and `read_at IS NULL` is none.
+            models.Index(
+                fields=["user", "created_at", "id"],
+                condition=Q(read_at__isnull=True),
+                name="notification_user_unread_idx",
+            ),
+            models.Index(
+                fields=["team", "created_at", "id"],
+                condition=Q(read_at__isnull=True),
+                name="notification_team_unread_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -19,7 +19,7 @@ from django.db.models.functions import Substr
 from django.urls import reverse
 
 from makegood.accounts.models import Team
-from makegood.cases.models import OPEN_STATUSES, Case, Status
+from makegood.cases.models import OPEN_STATUSES, Case, Priority, Status
 from makegood.cases.selectors import cases_visible_to
 
 QUEUE_LIMIT = 100
@@ -116,6 +116,11 @@ class QueueRow:
     clock_state: str
     clock_text: str
     breached: bool
+    # The sweep recorded that the first-response target was missed (cases/breaches.py).
+    breach_recorded: bool
+    # High after the customer said the recovery did not work; how many times they said so.
+    high_priority: bool
+    reopen_count: int
     # Only for a clock that is still running: the browser counts down to it.
     due_iso: str
 
@@ -158,6 +163,9 @@ def queue_rows_of(cases: Iterable[Case], *, now: datetime, viewer_id: int | None
                 clock_state=clock.state,
                 clock_text=clock.text,
                 breached=clock.is_breached,
+                breach_recorded=case.first_response_breached_at is not None,
+                high_priority=case.priority == Priority.HIGH,
+                reopen_count=case.reopen_count,
                 due_iso=case.first_response_due_at.isoformat() if clock.is_running else "",
             )
         )
@@ -217,6 +225,9 @@ def queue_cases(user: User | AnonymousUser, *, team: Team | None) -> QuerySet[Ca
             "received_at",
             "first_response_due_at",
             "first_responded_at",
+            "first_response_breached_at",
+            "priority",
+            "reopen_count",
             "detected_feeling",
             "is_repeat_failure",
             "customer__name",

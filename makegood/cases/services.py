@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -10,15 +9,13 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone
 
 from makegood.accounts.models import Role, Team
 from makegood.accounts.roles import can_view_case
 from makegood.cases import signals, tasks
 from makegood.cases.audit import audit_record
-from makegood.cases.clock import first_response_due
+from makegood.cases.clock import clock_config, first_response_due
 from makegood.cases.customers import (
     customer_create_or_match,
     customer_find,
@@ -116,25 +113,9 @@ def validate_intake(
     }
 
 
-# The team that receives complaints nobody routed, remembered per process: it is read on every
-# intake and changes perhaps once a year. A change made in this process applies at once; other
-# processes (the other web workers) see it within DEFAULT_TEAM_TTL_SECONDS.
-DEFAULT_TEAM_TTL_SECONDS = 30.0
-_default_team_cache: tuple[float, Team | None] | None = None
-
-
 def default_team() -> Team | None:
-    global _default_team_cache
-    now = time.monotonic()
-    if _default_team_cache is None or now - _default_team_cache[0] > DEFAULT_TEAM_TTL_SECONDS:
-        _default_team_cache = (now, Team.objects.filter(receives_unrouted=True).order_by("pk").first())
-    return _default_team_cache[1]
-
-
-@receiver([post_save, post_delete], sender=Team)
-def _forget_default_team(**kwargs: object) -> None:
-    global _default_team_cache
-    _default_team_cache = None
+    """The team that receives complaints nobody routed (cached per process with the clock's settings)."""
+    return clock_config().default_team
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from makegood.accounts.models import Team
 from makegood.cases.forms import ResolveForm, ResponseForm
 from makegood.cases.models import Attachment, Case, EventKind
+from makegood.cases.notifications import notification_mark_read, notification_rows, notifications_mark_all_read
 from makegood.cases.queue import clock_of, queue_for, queue_team_for
 from makegood.cases.selectors import case_get_for_user
 from makegood.cases.services import CaseActionError, case_resolve, case_take_ownership
@@ -54,6 +55,7 @@ def _queue_context(request: HttpRequest, team_slug: str) -> dict[str, Any]:
         hidden += format_html('<input type="hidden" name="team" value="{}">', team_param)
     return {
         "queue": queue_for(user, team=team, now=timezone.now()),
+        "notifications": notification_rows(user),
         "team": team,
         "teams": list(Team.objects.only("name", "slug")) if can_switch else [],
         "team_param": team_param,
@@ -75,6 +77,30 @@ def queue(request: HttpRequest) -> HttpResponse:
 def queue_rows(request: HttpRequest) -> HttpResponse:
     """The queue's table alone: htmx polls it so that new cases appear and the clocks stay right."""
     return render(request, "cases/_queue.html", _queue_context(request, request.GET.get("team", "")))
+
+
+def _back_to_queue(request: HttpRequest) -> HttpResponse:
+    """After an action taken from the queue: the refreshed queue (htmx), else a redirect to it."""
+    team_slug = request.POST.get("team", "")
+    if getattr(request, "htmx", False):
+        return render(request, "cases/_queue.html", _queue_context(request, team_slug))
+    return redirect(reverse("queue") + (f"?{urlencode({'team': team_slug})}" if team_slug else ""))
+
+
+@permission_required("cases.view_case", raise_exception=True)
+@require_POST
+def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Mark one notice read: only the person's own or their team's (anyone else's is a 404)."""
+    if not notification_mark_read(user=_user(request), notification_id=notification_id):
+        raise Http404("No such notification.")
+    return _back_to_queue(request)
+
+
+@permission_required("cases.view_case", raise_exception=True)
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    notifications_mark_all_read(user=_user(request))
+    return _back_to_queue(request)
 
 
 # The case page ---------------------------------------------------------------------------------
@@ -148,10 +174,7 @@ def case_take(request: HttpRequest, reference: str) -> HttpResponse:
         messages.success(request, f"You own {case.reference} now. The customer is waiting for you.")
     if request.POST.get("from") != "queue":
         return redirect("case_detail", reference=case.reference)
-    team_slug = request.POST.get("team", "")
-    if getattr(request, "htmx", False):
-        return render(request, "cases/_queue.html", _queue_context(request, team_slug))
-    return redirect(reverse("queue") + (f"?{urlencode({'team': team_slug})}" if team_slug else ""))
+    return _back_to_queue(request)
 
 
 @require_POST
