@@ -194,10 +194,13 @@ def _register_routers() -> None:
     from makegood.cases.api import router as cases_router
     from makegood.recovery.api import router as recovery_router
     from makegood.remedies.api import router as remedies_router
+    from makegood.webhooks.api import router as webhooks_router
 
     api.add_router("/v1/cases", cases_router)
     api.add_router("/v1", recovery_router)
     api.add_router("/v1", remedies_router)
+    api.add_router("/v1", "makegood.followup.api.router")
+    api.add_router("/v1/webhooks", webhooks_router)
 
 
 _register_routers()

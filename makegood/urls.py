@@ -29,4 +29,5 @@ urlpatterns = [
     path("", include("makegood.cases.urls")),
     path("", include("makegood.recovery.urls")),
     path("", include("makegood.remedies.urls")),
+    path("", include("makegood.followup.urls")),
 ]

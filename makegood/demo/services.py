@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
@@ -31,6 +31,7 @@ from makegood.cases.services import (
 )
 from makegood.demo import content
 from makegood.demo.builders import PlannedCase, StepKind, demo_plan
+from makegood.followup.models import FollowUp, State
 from makegood.remedies.catalogs import catalog_load
 
 DEFAULT_SEED = 2026
@@ -155,6 +156,23 @@ def _load_case(planned: PlannedCase, *, teams: dict[str, Team], users: dict[str,
     return case
 
 
+# The follow-up loop, visible at once: the follow-ups already due (cases resolved in the last few
+# days) or nearly due fall due one by one over the first minutes after loading, for the worker to
+# send; at least a few, however small the demo.
+FOLLOW_UPS_FIRST_DUE = timedelta(minutes=1)
+FOLLOW_UPS_SPACING = timedelta(seconds=30)
+FOLLOW_UPS_AT_LEAST = 3
+
+
+def _follow_ups_due_soon(now: datetime) -> None:
+    scheduled = list(FollowUp.objects.filter(state=State.SCHEDULED).order_by("due_at", "pk"))
+    due_soon = sum(1 for f in scheduled if f.due_at < now + timedelta(minutes=10))
+    soon = scheduled[: max(due_soon, FOLLOW_UPS_AT_LEAST)]
+    for i, follow_up in enumerate(soon):
+        follow_up.due_at = now + FOLLOW_UPS_FIRST_DUE + i * FOLLOW_UPS_SPACING
+    FollowUp.objects.bulk_update(soon, ["due_at"])
+
+
 def demo_load(*, seed: int = DEFAULT_SEED, cases: int = DEFAULT_CASES, now: datetime | None = None) -> DemoLoaded:
     """Ridgeway Cycles: four teams, a dozen staff, an API integration and `cases` complaints.
 
@@ -175,6 +193,7 @@ def demo_load(*, seed: int = DEFAULT_SEED, cases: int = DEFAULT_CASES, now: date
         users = _staff(teams)
         token = api_token_issue(user=users[content.INTEGRATION_USERNAME], name=content.INTEGRATION_TOKEN_NAME)
         loaded = [_load_case(planned, teams=teams, users=users) for planned in plan]
+        _follow_ups_due_soon(now)
     ids = [case.pk for case in loaded]
     rows = Case.objects.filter(pk__in=ids).values_list("channel", "status")
     return DemoLoaded(

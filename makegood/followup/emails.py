@@ -1,0 +1,48 @@
+"""The e-mails of the follow-up: the survey, its one reminder, and the thank-you."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from makegood.followup.links import SURVEY_LINK_MAX_AGE, survey_url
+from makegood.followup.models import FollowUp
+
+# RFC 3834: sent by a program, so that out-of-office replies leave it alone.
+AUTOMATIC = {"Auto-Submitted": "auto-generated"}
+
+
+def _message(follow_up: FollowUp, *, subject: str, template: str, link: bool) -> EmailMessage:
+    case = follow_up.case
+    context = {
+        "case": case,
+        "follow_up": follow_up,
+        "business_name": settings.BUSINESS_NAME,
+        "first_name": (case.customer.name or "").split(" ")[0],
+    }
+    if link:
+        context["link"] = survey_url(follow_up)
+        context["expires_at"] = timezone.localtime(timezone.now() + SURVEY_LINK_MAX_AGE)
+    # The reference in brackets, like every e-mail to a customer, so that a reply threads back in.
+    return EmailMessage(
+        subject=f"[{case.reference}] {subject}",
+        body=render_to_string(template, context),
+        to=[case.customer.email],
+        headers=dict(AUTOMATIC),
+    )
+
+
+def survey_email(follow_up: FollowUp) -> EmailMessage:
+    return _message(follow_up, subject="Is your issue resolved?", template="followup/email/survey.txt", link=True)
+
+
+def reminder_email(follow_up: FollowUp) -> EmailMessage:
+    return _message(
+        follow_up, subject="One minute: is your issue resolved?", template="followup/email/reminder.txt", link=True
+    )
+
+
+def thanks_email(follow_up: FollowUp) -> EmailMessage:
+    return _message(follow_up, subject="Thank you", template="followup/email/thanks.txt", link=False)
