@@ -89,6 +89,8 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'makegood.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend, with writers queueing on a file lock (makegood/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "makegood.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers and the one writer work at once; IMMEDIATE takes the write lock at
         # BEGIN so that two writers queue on busy_timeout instead of failing mid-transaction.
