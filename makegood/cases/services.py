@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -138,33 +138,38 @@ class Intake:
     created_by: User | None
 
 
-def intake_prepare(
-    *,
-    channel: str,
-    customer_name: str,
-    story: str,
-    customer_email: str = "",
-    customer_phone: str = "",
-    expectation: str = "",
-    subject: str = "",
-    external_id: str = "",
-    team: Team | None = None,
-    created_by: User | None = None,
-    received_at: datetime | None = None,
-) -> Intake:
+class Complaint(TypedDict, total=False):
+    """A complaint as any channel hands it over (`channel`, `customer_name` and `story` required)."""
+
+    channel: Required[str]
+    customer_name: Required[str]
+    story: Required[str]
+    customer_email: str
+    customer_phone: str
+    expectation: str
+    subject: str
+    external_id: str
+    team: Team | None
+    created_by: User | None
+    received_at: datetime | None
+
+
+def intake_prepare(**complaint: Unpack[Complaint]) -> Intake:
     """Validate a complaint and read what opening it needs; raises ValidationError, writes nothing."""
+    channel = complaint["channel"]
     clean = validate_intake(
         channel=channel,
-        customer_name=customer_name,
-        customer_email=customer_email,
-        customer_phone=customer_phone,
-        story=story,
-        expectation=expectation,
-        subject=subject,
-        external_id=external_id,
+        customer_name=complaint["customer_name"],
+        customer_email=complaint.get("customer_email", ""),
+        customer_phone=complaint.get("customer_phone", ""),
+        story=complaint["story"],
+        expectation=complaint.get("expectation", ""),
+        subject=complaint.get("subject", ""),
+        external_id=complaint.get("external_id", ""),
     )
-    received_at = received_at or timezone.now()
-    team = team or default_team()
+    received_at = complaint.get("received_at") or timezone.now()
+    team = complaint.get("team") or default_team()
+    created_by = complaint.get("created_by")
     known, is_repeat = customer_find(
         email=clean["customer_email"],
         phone=clean["customer_phone"],
@@ -242,39 +247,13 @@ def case_create(intake: Intake) -> Case:
     return case
 
 
-def case_open(
-    *,
-    channel: str,
-    customer_name: str,
-    story: str,
-    customer_email: str = "",
-    customer_phone: str = "",
-    expectation: str = "",
-    subject: str = "",
-    external_id: str = "",
-    team: Team | None = None,
-    created_by: User | None = None,
-    received_at: datetime | None = None,
-) -> Case:
+def case_open(**complaint: Unpack[Complaint]) -> Case:
     """Open a case from any channel and acknowledge it at once.
 
     The acknowledgement is part of intake itself (`acknowledged_at`); the acknowledgement
     e-mail, where the channel gets one, is sent by the task queue once the case is committed.
     """
-    intake = intake_prepare(
-        channel=channel,
-        customer_name=customer_name,
-        story=story,
-        customer_email=customer_email,
-        customer_phone=customer_phone,
-        expectation=expectation,
-        subject=subject,
-        external_id=external_id,
-        team=team,
-        created_by=created_by,
-        received_at=received_at,
-    )
-    return case_create(intake)
+    return case_create(intake_prepare(**complaint))
 
 
 def _change_status(case: Case, *, to: str, actor: User | None, note: str = "", at: datetime | None = None) -> None:
