@@ -581,7 +581,7 @@ def main() -> None:
         return bulk_main(sys.argv[2:])
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=3000, help="intakes (and floor requests) to send")
-    parser.add_argument("--concurrency", type=int, default=16, help="concurrent connections")
+    parser.add_argument("--concurrency", type=int, default=8, help="concurrent connections")
     parser.add_argument("--cases", type=int, default=100_000, help="cases to load for the list timings (0: skip)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument(
