@@ -70,14 +70,14 @@ def customer_find(
     on every complaint and the ORM takes 0.7 ms of CPU to build it (the query itself: 0.02 ms).
     Contact details are expected normalised.
     """
-    # Each branch repeats its unique index's condition (blank contacts are not indexed): without
-    # it SQLite cannot use those partial indexes and reads every customer.
+    # Each branch repeats its unique index's condition word for word (blank contacts are not
+    # indexed): SQLite uses a partial index only then, else it reads every customer.
     branches, params = [], []
     if email:
-        branches.append("(c.email = %s AND c.email <> '')")
+        branches.append("(c.email = %s AND NOT (c.email = ''))")
         params.append(email)
     if phone:
-        branches.append("(c.phone = %s AND c.phone <> '')")
+        branches.append("(c.phone = %s AND NOT (c.phone = ''))")
         params.append(phone)
     if not branches:
         return None, False

@@ -6,6 +6,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from makegood.cases.models import AppendOnlyError, AuditEntry, Case, Customer, EventKind, ResponseTarget, Status
 from makegood.cases.services import CaseActionError, case_open, case_record_response, case_take_ownership
@@ -189,3 +190,17 @@ def test_intake_reads_before_it_writes_and_writes_in_one_short_transaction(north
     first_write = statements.index("INSERT")
     assert all(s == "SELECT" for s in statements[:first_write] if s not in ("BEGIN", "SAVEPOINT"))
     assert "SELECT" not in statements[first_write:]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
+def test_finding_the_customer_uses_the_contact_indexes_not_a_scan(north):
+    from makegood.cases.customers import customer_find
+
+    now = timezone.now()
+    with CaptureQueriesContext(connection) as queries:
+        customer_find(email="a@example.com", phone="+15551234567", recent_case_since=now, recent_case_until=now)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + queries.captured_queries[0]["sql"])
+        plan = " | ".join(row[-1] for row in cursor.fetchall())
+    assert "customer_unique_email" in plan and "customer_unique_phone" in plan, plan
+    assert "SCAN c" not in plan, plan
