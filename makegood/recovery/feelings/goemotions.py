@@ -4,6 +4,11 @@ Each line of `train.tsv` / `dev.tsv` is `text<TAB>label ids (comma-separated, 0-
 A label maps to one feeling (every label not in `LABEL_TO_FEELING` counts as `neutral`); a row whose
 labels map to several feelings keeps the non-neutral ones, and single-label evaluation drops the rows
 that still have more than one.
+
+For training, each feeling also has *shades*, finer groups of its labels (`LABEL_TO_SHADE`):
+`neutral` gathers sentences as different as "love this!", "why though?" and "the bus is late", which
+no single linear score separates well from the eight other feelings. The detector gives each shade
+its own score and a feeling the best of its shades' (see `training.py`).
 """
 
 from __future__ import annotations
@@ -61,19 +66,51 @@ LABEL_TO_FEELING: dict[str, str] = {
 }
 
 
+# Shades: a feeling's labels grouped by how differently they are worded. A label not listed here is
+# its feeling's only shade, named after the feeling (so `neutral`'s own label is the shade `neutral`).
+_SHADE_LABELS: dict[str, tuple[str, ...]] = {
+    "anger": ("anger",),
+    "disgust": ("disgust",),
+    "annoyance": ("annoyance",),
+    "disapproval": ("disapproval",),
+    "sadness": ("sadness",),
+    "grief": ("grief",),
+    "positive": ("admiration", "amusement", "approval", "caring", "desire", "excitement", "joy", "love", "optimism",
+                 "pride", "relief"),
+    "wondering": ("curiosity", "surprise", "realization"),
+    "sorry": ("remorse", "embarrassment"),
+}  # fmt: skip
+LABEL_TO_SHADE: dict[str, str] = {label: shade for shade, labels in _SHADE_LABELS.items() for label in labels}
+
+
 @dataclass(frozen=True)
 class Example:
     text: str
     feelings: frozenset[str]  # after mapping; more than one only when several non-neutral feelings remain
+    labels: tuple[str, ...] = ()  # GoEmotions' own labels of the row
 
     @property
     def feeling(self) -> str | None:
         """The single feeling of the row, or None when it has several (dropped from single-label evaluation)."""
         return next(iter(self.feelings)) if len(self.feelings) == 1 else None
 
+    @property
+    def shades(self) -> frozenset[str]:
+        """The shades of the row's labels that map to its feelings (its feelings when it has no labels)."""
+        shades = frozenset(shade_of(label) for label in self.labels if feeling_of(label) in self.feelings)
+        return shades or self.feelings
+
+
+def feeling_of(label: str) -> str:
+    return LABEL_TO_FEELING.get(label, NEUTRAL)
+
+
+def shade_of(label: str) -> str:
+    return LABEL_TO_SHADE.get(label, feeling_of(label))
+
 
 def feelings_of(labels: Iterable[str]) -> frozenset[str]:
-    mapped = {LABEL_TO_FEELING.get(label, NEUTRAL) for label in labels}
+    mapped = {feeling_of(label) for label in labels}
     if len(mapped) > 1:
         mapped.discard(NEUTRAL)
     return frozenset(mapped)
@@ -103,7 +140,8 @@ def read_examples(tsv: Path) -> Iterator[Example]:
                 continue
             if not ids or any(not 0 <= i < len(labels) for i in ids):
                 continue
-            yield Example(text=fields[0], feelings=feelings_of(labels[i] for i in ids))
+            names = tuple(labels[i] for i in ids)
+            yield Example(text=fields[0], feelings=feelings_of(names), labels=names)
 
 
 def single_label(examples: Iterable[Example]) -> tuple[list[str], list[str]]:
@@ -116,3 +154,17 @@ def single_label(examples: Iterable[Example]) -> tuple[list[str], list[str]]:
             texts.append(example.text)
             feelings.append(feeling)
     return texts, feelings
+
+
+def single_label_shades(examples: Iterable[Example]) -> tuple[list[str], list[str], list[frozenset[str]]]:
+    """As `single_label`, with each row's shades (for training)."""
+    texts: list[str] = []
+    feelings: list[str] = []
+    shades: list[frozenset[str]] = []
+    for example in examples:
+        feeling = example.feeling
+        if feeling is not None:
+            texts.append(example.text)
+            feelings.append(feeling)
+            shades.append(example.shades)
+    return texts, feelings, shades

@@ -5,13 +5,16 @@ Features (the same functions build them in training and here, so the two cannot 
 - character 2- to 5-grams inside word boundaries, TF-IDF likewise;
 - one column per feeling counting the text's cue words (`lexicon.py`).
 
-Scores are a linear model's (one-vs-rest linear SVM) plus a per-feeling offset tuned for macro-F1 on
-out-of-fold predictions; the named feeling is the best score, and its confidence is the softmax of
-the scores at a temperature fitted on those same out-of-fold predictions (calibration).
+The weight matrix has one column per *shade* (`goemotions.LABEL_TO_SHADE`: anger and disgust are
+shades of angry; neutral has four, from "love this!" to "why though?"). A feeling's score is the best
+of its shades' linear scores plus a per-feeling offset tuned for macro-F1 on out-of-fold predictions;
+the named feeling is the best score, and its confidence is the softmax of the feelings' scores at a
+temperature fitted on those same out-of-fold predictions (calibration). `training.py` explains how
+the columns come from two linear SVMs.
 
 The file is gzip'd JSON (no pickle: nothing executable, readable by any version): the vocabularies,
-idf weights and weight matrix (float16, base64), the offsets, temperature and cue words. Scoring needs
-only numpy, never scikit-learn.
+idf weights and weight matrix (float16, base64), the columns' feelings and intercepts, the offsets,
+temperature and cue words. Scoring needs only numpy, never scikit-learn.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ import numpy as np
 from makegood.recovery.feelings.labels import FEELINGS, NEUTRAL
 from makegood.recovery.feelings.lexicon import CueMatcher
 
-FORMAT = "makegood-feelings/1"
+FORMAT = "makegood-feelings/2"
 MAX_CHARS = 2000  # longer texts are read at their head and tail (where feelings are stated), to bound the time
 CUE_SCALE = 0.3  # a cue column's value per cue, comparable to a TF-IDF value
 MAX_CUES = 3  # more cues of one feeling add nothing
@@ -106,13 +109,24 @@ class Detector:
         char_idf: np.ndarray,
         cue_feelings: Sequence[str],
         cues: dict[str, list[str]],
-        weights: np.ndarray,  # (words + chars + cue_feelings) x feelings
-        offsets: np.ndarray,  # intercepts plus the tuned per-feeling offsets
+        weights: np.ndarray,  # (words + chars + cue_feelings) x columns
+        offsets: np.ndarray,  # the tuned offset of each feeling
         temperature: float,
         feelings: Sequence[str] = FEELINGS,
+        columns: Sequence[str] | None = None,  # the feeling each weight column scores (default: `feelings`)
+        intercepts: np.ndarray | None = None,  # each column's intercept (default: 0)
         info: dict[str, Any] | None = None,
     ) -> None:
         self.feelings = tuple(feelings)
+        columns = self.feelings if columns is None else tuple(columns)
+        unknown = set(columns) - set(self.feelings)
+        missing = set(self.feelings) - set(columns)
+        if unknown or missing:
+            raise ValueError(f"model columns name unknown feelings {sorted(unknown)} or miss {sorted(missing)}")
+        # Columns grouped by feeling, in the feelings' order: a feeling's score is one `maximum.reduceat`.
+        order = sorted(range(len(columns)), key=lambda c: self.feelings.index(columns[c]))
+        self.columns = tuple(columns[c] for c in order)
+        self._starts = np.array([self.columns.index(f) for f in self.feelings])
         self.word_index = {gram: i for i, gram in enumerate(word_vocabulary)}
         self.char_index = {gram: i for i, gram in enumerate(char_vocabulary)}
         self.word_idf = np.asarray(word_idf, dtype=np.float32)
@@ -121,14 +135,23 @@ class Detector:
         self.cues = {feeling: list(words) for feeling, words in cues.items()}
         self.matcher = CueMatcher(self.cues)
         self.weights = np.asarray(weights, dtype=np.float32)
+        self.intercepts = (
+            np.zeros(len(columns), np.float32) if intercepts is None else np.asarray(intercepts, np.float32)
+        )
         self.offsets = np.asarray(offsets, dtype=np.float32)
         self.temperature = float(temperature)
         self.info = dict(info or {})
         self._char_start = len(self.word_index)
         self._cue_start = self._char_start + len(self.char_index)
-        expected = (self._cue_start + len(self.cue_feelings), len(self.feelings))
-        if self.weights.shape != expected or self.offsets.shape != (len(self.feelings),):
+        expected = (self._cue_start + len(self.cue_feelings), len(columns))
+        if (
+            self.weights.shape != expected
+            or self.intercepts.shape != (len(columns),)
+            or self.offsets.shape != (len(self.feelings),)
+        ):
             raise ValueError(f"model weights have shape {self.weights.shape}, expected {expected}")
+        self.weights = np.ascontiguousarray(self.weights[:, order])
+        self.intercepts = self.intercepts[order]
         if NEUTRAL not in self.feelings:
             raise ValueError("a model must know the neutral feeling")
 
@@ -149,10 +172,10 @@ class Detector:
         result: np.ndarray = vector @ self.weights[rows]
         return result
 
-    def scores(self, text: str) -> np.ndarray:
-        """The decision score of each feeling (in `self.feelings` order) for one text."""
+    def column_scores(self, text: str) -> np.ndarray:
+        """The linear score of each weight column (in `self.columns` order) for one text."""
         lowered = normalise(text)
-        total = self.offsets.copy()
+        total = self.intercepts.copy()
         for block in (
             self._block(word_features(lowered), self.word_index, self.word_idf, 0),
             self._block(char_features(lowered), self.char_index, self.char_idf, self._char_start),
@@ -164,6 +187,11 @@ class Detector:
             if cue_values.any():
                 total += cue_values @ self.weights[self._cue_start :]
         return total
+
+    def scores(self, text: str) -> np.ndarray:
+        """The decision score of each feeling (in `self.feelings` order): its best column, plus its offset."""
+        best: np.ndarray = np.maximum.reduceat(self.column_scores(text), self._starts)
+        return best + self.offsets
 
     def probabilities(self, text: str) -> np.ndarray:
         scaled = self.temperature * self.scores(text).astype(np.float64)
@@ -193,7 +221,9 @@ class Detector:
             "char_idf": _encode(self.char_idf, "float32"),
             "cue_feelings": list(self.cue_feelings),
             "cues": self.cues,
+            "columns": list(self.columns),
             "weights": _encode(self.weights, "float16"),
+            "intercepts": _encode(self.intercepts, "float32"),
             "offsets": _encode(self.offsets, "float32"),
             "temperature": self.temperature,
             "info": self.info,
@@ -220,7 +250,9 @@ class Detector:
             char_idf=_decode(document["char_idf"]),
             cue_feelings=document["cue_feelings"],
             cues=document["cues"],
+            columns=document["columns"],
             weights=_decode(document["weights"]),
+            intercepts=_decode(document["intercepts"]),
             offsets=_decode(document["offsets"]),
             temperature=document["temperature"],
             feelings=document["feelings"],

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
@@ -15,13 +16,18 @@ from django.core.management import CommandError, call_command
 from makegood.cases.models import Feeling as CaseFeeling
 from makegood.recovery.feelings import FEELINGS, Detector, name_feeling, name_feelings
 from makegood.recovery.feelings.evaluation import evaluate
-from makegood.recovery.feelings.goemotions import feelings_of, read_examples, single_label
+from makegood.recovery.feelings.goemotions import (
+    Example,
+    feelings_of,
+    read_examples,
+    single_label,
+    single_label_shades,
+)
 from makegood.recovery.feelings.lexicon import CUES, CueMatcher
 
 DEV_TSV = Path(settings.BASE_DIR).parent / "shared" / "data" / "goemotions" / "dev.tsv"
-# The issue's target is 0.55. The shipped model scores 0.549 (see the report of issue 3): this floor
-# keeps it from getting worse, and is raised to the target once a model reaches it.
-DEV_MACRO_F1_FLOOR = 0.545
+# The issue's target; the shipped model scores 0.5518 (`bench/feelings.py`).
+DEV_MACRO_F1_FLOOR = 0.55
 
 
 # What it names ------------------------------------------------------------------------------------
@@ -103,6 +109,39 @@ def test_the_confidence_is_the_probability_of_the_feeling_named() -> None:
     assert FEELINGS[int(probabilities.argmax())] == named.feeling
 
 
+def test_a_feeling_scores_as_the_best_of_its_shades_plus_its_offset() -> None:
+    feelings = ("angry", "neutral")
+    # Columns: angry's two shades ("furious" and "gross"), neutral's one; deliberately not in order.
+    model = Detector(
+        word_vocabulary=["furious", "gross"],
+        word_idf=np.ones(2),
+        char_vocabulary=[],
+        char_idf=np.ones(0),
+        cue_feelings=[],
+        cues={},
+        feelings=feelings,
+        columns=["angry", "neutral", "angry"],
+        weights=np.array([[2.0, 0.0, -1.0], [-1.0, 0.0, 3.0]]),
+        intercepts=np.array([0.0, 0.5, 0.0]),
+        offsets=np.array([-0.25, 0.0]),
+        temperature=1.0,
+    )
+
+    assert model.scores("furious").tolist() == [2.0 - 0.25, 0.5]
+    assert model.scores("gross").tolist() == [3.0 - 0.25, 0.5]
+    assert model.scores("calm").tolist() == [0.0 - 0.25, 0.5]
+    assert [model.name(t).feeling for t in ("gross", "calm")] == ["angry", "neutral"]
+
+
+def test_a_model_whose_columns_leave_a_feeling_out_is_refused() -> None:
+    with pytest.raises(ValueError, match="miss"):
+        Detector(
+            word_vocabulary=["a"], word_idf=np.ones(1), char_vocabulary=[], char_idf=np.ones(0),
+            cue_feelings=[], cues={}, feelings=("angry", "neutral"), columns=["neutral"],
+            weights=np.zeros((1, 1)), offsets=np.zeros(2), temperature=1.0,
+        )  # fmt: skip
+
+
 # GoEmotions, mapped as MAPPING.md says --------------------------------------------------------------
 
 
@@ -118,6 +157,15 @@ def test_labels_map_to_feelings_and_other_labels_count_as_neutral() -> None:
     assert feelings_of(["anger", "disgust"]) == {"angry"}
     # ...and one that still has several is left out of single-label evaluation.
     assert feelings_of(["anger", "annoyance"]) == {"angry", "frustrated"}
+
+
+def test_a_row_has_the_shades_of_its_labels_that_map_to_its_feelings() -> None:
+    assert Example("x", frozenset({"angry"}), ("anger", "disgust")).shades == {"anger", "disgust"}
+    assert Example("x", frozenset({"angry"}), ("anger", "joy")).shades == {"anger"}  # joy's neutral is dropped
+    assert Example("x", frozenset({"neutral"}), ("joy", "curiosity")).shades == {"positive", "wondering"}
+    assert Example("x", frozenset({"neutral"}), ("neutral",)).shades == {"neutral"}
+    assert Example("x", frozenset({"grateful"}), ("gratitude",)).shades == {"grateful"}
+    assert Example("x", frozenset({"sad"})).shades == {"sad"}  # no labels: the feeling is its own shade
 
 
 def test_a_goemotions_file_is_read_with_its_malformed_rows_skipped(tmp_path: Path) -> None:
@@ -137,6 +185,7 @@ def test_a_goemotions_file_is_read_with_its_malformed_rows_skipped(tmp_path: Pat
 
     assert texts == ["I am so angry", "thanks and yay", "caf\ufffd is fine"]
     assert feelings == ["angry", "grateful", "neutral"]
+    assert single_label_shades(read_examples(tsv)) == (texts, feelings, [{"anger"}, {"grateful"}, {"neutral"}])
 
 
 def test_macro_f1_is_the_mean_over_all_nine_feelings() -> None:
@@ -195,6 +244,7 @@ def test_name_feelings_reads_standard_input_of_a_real_process() -> None:
 
 SYNTHETIC = {
     2: ["I am furious about {}", "this {} makes me so angry", "outrageous {}, I am livid"],  # anger
+    11: ["the {} is disgusting", "gross, that {} is vile", "what a revolting {}"],  # disgust: angry too
     3: ["the {} keeps breaking, so annoying", "ugh, {} again, ridiculous", "annoyed with the {}"],  # annoyance
     9: ["the {} was a letdown", "disappointed by the {}", "I expected better from the {}"],  # disappointment
     19: ["I am worried about the {}", "nervous about the {}", "anxious the {} will fail"],  # nervousness
@@ -229,7 +279,9 @@ def test_training_on_a_small_file_writes_a_model_that_loads_and_names_feelings(t
     assert "Wrote" in out.getvalue()
     assert first.read_bytes() == second.read_bytes()  # deterministic
     model = Detector.load(first)
-    assert model.info["rows"]["angry"] == 9
+    assert model.info["rows"]["angry"] == 18
+    assert model.columns.count("angry") == 2  # its shades: anger and disgust
+    assert {"anger", "disgust", "neutral"} <= set(model.info["shades"])
     assert model.info["train_file"] == "train.tsv"
     assert model.name("thank you for the sofa").feeling == "grateful"
     assert model.name("I am furious about the parcel").feeling == "angry"

@@ -1,8 +1,9 @@
 """`makegood train_feelings [--train PATH] [--output PATH] [--folds N]`: train the feeling detector.
 
 Reads a GoEmotions-format TSV (default `../shared/data/goemotions/train.tsv` beside the project),
-maps its labels to Makegood's feelings as `MAPPING.md` says, trains on the single-label rows and
-writes the model (default: the one shipped in `makegood/recovery/feelings/`). Deterministic.
+maps its labels to Makegood's feelings as `MAPPING.md` says (and to their shades, see `goemotions.py`),
+trains on the single-label rows and writes the model (default: the one shipped in
+`makegood/recovery/feelings/`). Deterministic.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from makegood.recovery.feelings import MODEL_PATH
-from makegood.recovery.feelings.goemotions import read_examples, single_label
+from makegood.recovery.feelings.goemotions import read_examples, single_label_shades
 
 
 def default_train_path() -> Path:
@@ -40,7 +41,7 @@ class Command(BaseCommand):
         if options["folds"] < 1:
             raise CommandError("--folds must be at least 1 (1 skips tuning and calibration).")
         started = time.monotonic()
-        texts, feelings = single_label(read_examples(path))
+        texts, feelings, shades = single_label_shades(read_examples(path))
         if not texts:
             raise CommandError(f"{path} has no usable rows (text<TAB>label ids<TAB>id).")
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -48,6 +49,7 @@ class Command(BaseCommand):
             detector = train(
                 texts,
                 feelings,
+                shades=shades,
                 folds=options["folds"],
                 log=lambda line: self.stdout.write(line),
                 info={"train_file": path.name, "train_sha256": digest},
