@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from makegood.appendonly import AppendOnlyModel, AppendOnlyQuerySet
+
 REFERENCE_PREFIX = "MG"
 REFERENCE_RE = re.compile(r"\bMG-(\d{4})-(\d{6,})\b", re.IGNORECASE)
 
@@ -337,19 +339,7 @@ class Attachment(models.Model):
         return self.filename
 
 
-class AppendOnlyError(Exception):
-    pass
-
-
-class AuditQuerySet(models.QuerySet["AuditEntry"]):
-    def update(self, **kwargs: object) -> int:
-        raise AppendOnlyError("The audit log is append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("The audit log is append-only.")
-
-
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnlyModel):
     """Append-only record of every state change. Triggers in the database refuse edits too."""
 
     at = models.DateTimeField(default=timezone.now)
@@ -360,7 +350,8 @@ class AuditEntry(models.Model):
     object_id = models.CharField(max_length=50)
     changes = models.JSONField(default=dict, blank=True)
 
-    objects = AuditQuerySet.as_manager()
+    append_only_message = "The audit log is append-only."
+    objects = AppendOnlyQuerySet["AuditEntry"].as_manager()
 
     class Meta:
         ordering = ["at", "pk"]
@@ -368,11 +359,3 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type}:{self.object_id}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("The audit log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("The audit log is append-only.")

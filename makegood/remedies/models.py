@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from makegood.accounts.models import Role
+from makegood.appendonly import AppendOnlyModel, AppendOnlyQuerySet
 from makegood.cases.models import Channel, LossKind
 
 # Money: 12 digits, 2 decimals. Per-unit rates of variable remedies: 7 digits, 4 decimals
@@ -307,19 +308,7 @@ class Authorization(models.Model):
         return f"Authorization {self.pk} by {self.approved_by_id}"
 
 
-class AppendOnlyError(Exception):
-    pass
-
-
-class GrantQuerySet(models.QuerySet["Grant"]):
-    def update(self, **kwargs: object) -> int:
-        raise AppendOnlyError("The remedy ledger is append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("The remedy ledger is append-only.")
-
-
-class Grant(models.Model):
+class Grant(AppendOnlyModel):
     """The ledger: one row per remedy granted, never changed. Authority is computed from it.
 
     `charged_to` is whose authority paid: the employee's own, or the approving manager's when
@@ -351,7 +340,8 @@ class Grant(models.Model):
     idempotency_key = models.CharField(max_length=100, blank=True)
     note = models.TextField(blank=True)
 
-    objects = GrantQuerySet.as_manager()
+    append_only_message = "The remedy ledger is append-only."
+    objects = AppendOnlyQuerySet["Grant"].as_manager()
 
     # Not stored: True when remedy_grant returned this earlier grant for a replayed idempotency key.
     replayed: bool = False
@@ -384,14 +374,6 @@ class Grant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.currency} {self.cost}) on case {self.case_id}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("The remedy ledger is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("The remedy ledger is append-only.")
 
 
 class OutboundKind(models.TextChoices):

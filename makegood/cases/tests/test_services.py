@@ -8,7 +8,8 @@ from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from makegood.cases.models import AppendOnlyError, AuditEntry, Case, Customer, EventKind, ResponseTarget, Status
+from makegood.appendonly import AppendOnlyError
+from makegood.cases.models import AuditEntry, Case, Customer, EventKind, ResponseTarget, Status
 from makegood.cases.services import CaseActionError, case_open, case_record_response, case_take_ownership
 from makegood.cases.tests.factories import make_case
 

@@ -10,12 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 
 from makegood.accounts.models import Role
+from makegood.appendonly import AppendOnlyError
 from makegood.cases.models import AuditEntry, Case, CaseEvent, Status
 from makegood.cases.services import CaseActionError, case_resolve, case_take_ownership
 from makegood.cases.tests.factories import make_staff
 from makegood.remedies import tasks
 from makegood.remedies.models import (
-    AppendOnlyError,
     Grant,
     OutboundEvent,
     OutboundKind,
