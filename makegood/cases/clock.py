@@ -1,31 +1,24 @@
 """The first-response clock: when a person must first answer, per channel and location.
 
 Intake runs `first_response_due` on every complaint and must not pay a query for it, so the
-response targets, the default team and every team's opening hours, holidays and time zone are held in a
-per-process cache (`clock_config`). It is reloaded at most every CACHE_SECONDS and dropped at
-once, in the process that made the change, when a target, a team, its hours or its holidays are
-saved or deleted (`post_save` / `post_delete`, again on commit).
-
-Cross-process delay: another process (the other web workers, the task worker) keeps its copy
-until it is CACHE_SECONDS old, so a change made in the admin reaches new cases there within
-30 seconds. Writes that send no signals (`QuerySet.update()`, `bulk_create`, raw SQL) are seen
-only after that delay even in the process that made them.
+response targets, the default team and every team's opening hours, holidays and time zone are
+held in a per-process cache (`clock_config`, a `ProcessCache`): reloaded at most every
+CACHE_SECONDS, dropped at once in the process that saves or deletes a target, a team, its hours or
+its holidays, so a change made in the admin reaches new cases everywhere within 30 seconds.
 """
 
 from __future__ import annotations
 
-import time as monotonic_time
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 
 from makegood.cases.business_hours import Schedule, add_open_time
 from makegood.cases.models import DEFAULT_RESPONSE_TARGETS, LIVE_CHANNELS, ResponseTarget
+from makegood.process_cache import ProcessCache
 
 if TYPE_CHECKING:
     from makegood.accounts.models import Team
@@ -43,7 +36,6 @@ class ClockConfig:
     default_team: Team | None
     business_hours_channels: frozenset[str]
     schedules: dict[int, Schedule]
-    loaded_at: float
 
     def target(self, channel: str) -> timedelta:
         return self.targets.get(channel, DEFAULT_RESPONSE_TARGETS.get(channel, timedelta(hours=1)))
@@ -56,10 +48,6 @@ class ClockConfig:
         if team_id is None or channel in LIVE_CHANNELS or channel not in self.business_hours_channels:
             return None
         return self.schedules.get(team_id)
-
-
-class _Cache:
-    config: ClockConfig | None = None
 
 
 def _load() -> ClockConfig:
@@ -97,35 +85,20 @@ def _load() -> ClockConfig:
         default_team=Team.objects.filter(receives_unrouted=True).order_by("pk").first(),
         business_hours_channels=frozenset(business),
         schedules=schedules,
-        loaded_at=monotonic_time.monotonic(),
     )
 
 
-def clock_config() -> ClockConfig:
-    """The cached snapshot (four queries when it is reloaded, none otherwise)."""
-    config = _Cache.config
-    if config is None or monotonic_time.monotonic() - config.loaded_at > CACHE_SECONDS:
-        config = _Cache.config = _load()
-    return config
-
-
-def clock_cache_clear(**_: Any) -> None:
-    _Cache.config = None
-
-
-def _invalidate(**kwargs: Any) -> None:
-    clock_cache_clear()
-    # Again after commit: another thread may have reloaded the old rows in between.
-    transaction.on_commit(clock_cache_clear, using=kwargs.get("using"))
+_cache = ProcessCache(_load, ttl_seconds=CACHE_SECONDS, name="clock_config")
+# The cached snapshot (four queries when it is reloaded, none otherwise).
+clock_config = _cache.get
+clock_cache_clear = _cache.clear
 
 
 def connect_signals() -> None:
     """Called from the cases app's `ready()`."""
     from makegood.accounts.models import Holiday, OpeningHours, Team
 
-    for model in (ResponseTarget, Team, OpeningHours, Holiday):
-        post_save.connect(_invalidate, sender=model, dispatch_uid=f"clock_cache_saved_{model.__name__}")
-        post_delete.connect(_invalidate, sender=model, dispatch_uid=f"clock_cache_deleted_{model.__name__}")
+    _cache.clear_when_saved(ResponseTarget, Team, OpeningHours, Holiday)
 
 
 def response_target(channel: str) -> timedelta:

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
 
 
 class WebhooksConfig(AppConfig):
@@ -11,8 +10,7 @@ class WebhooksConfig(AppConfig):
         from makegood.cases import signals as case_signals
         from makegood.followup import signals as followup_signals
         from makegood.webhooks import receivers
-        from makegood.webhooks.models import WebhookEndpoint
-        from makegood.webhooks.selectors import endpoint_changed
+        from makegood.webhooks.selectors import subscriptions_watch_endpoints
 
         case_signals.case_opened.connect(receivers.on_case_opened, dispatch_uid="webhooks_case_opened")
         case_signals.case_resolved.connect(receivers.on_case_resolved, dispatch_uid="webhooks_case_resolved")
@@ -22,5 +20,4 @@ class WebhooksConfig(AppConfig):
             receivers.on_followup_answered, dispatch_uid="webhooks_followup_answered"
         )
         # The per-process memory of subscriptions is dropped whenever an endpoint changes here.
-        post_save.connect(endpoint_changed, sender=WebhookEndpoint, dispatch_uid="webhooks_endpoint_saved")
-        post_delete.connect(endpoint_changed, sender=WebhookEndpoint, dispatch_uid="webhooks_endpoint_deleted")
+        subscriptions_watch_endpoints()

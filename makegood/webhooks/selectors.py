@@ -5,54 +5,38 @@ database "is there an endpoint?" on each intake would cost a query per complaint
 remembers which events the active endpoints subscribe to, for at most `SUBSCRIPTIONS_TTL_SECONDS`.
 Saving or deleting an endpoint forgets it at once in the process that did it (`apps.py` connects
 the signals); other processes (the other web workers, the task worker) see the change within the
-TTL. An event that finds no subscriber in memory runs no query at all.
+TTL (a `ProcessCache`). An event that finds no subscriber in memory runs no query at all.
 """
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 
-from django.db import transaction
 from django.db.models import QuerySet
 
+from makegood.process_cache import ProcessCache
 from makegood.webhooks.models import DeliveryState, WebhookDelivery, WebhookEndpoint
 
 SUBSCRIPTIONS_TTL_SECONDS = 10.0
-_clock = time.monotonic
-# (valid until, on the monotonic clock; the events some active endpoint subscribes to)
-_subscriptions: tuple[float, frozenset[str]] | None = None
 
 
-def subscribed_events() -> frozenset[str]:
-    """The events at least one active endpoint wants; from memory when it is fresh enough."""
-    global _subscriptions
-    remembered = _subscriptions
-    now = _clock()
-    if remembered is not None and remembered[0] > now:
-        return remembered[1]
+def _subscribed_events_load() -> frozenset[str]:
     events: set[str] = set()
     for subscribed in WebhookEndpoint.objects.filter(active=True).values_list("events", flat=True):
         if isinstance(subscribed, list):
             events.update(str(event) for event in subscribed)
-    fresh = frozenset(events)
-    _subscriptions = (now + SUBSCRIPTIONS_TTL_SECONDS, fresh)
-    return fresh
+    return frozenset(events)
 
 
-def subscriptions_forget() -> None:
-    """Drop the memory, so the next event reads the endpoints again."""
-    global _subscriptions
-    _subscriptions = None
+_subscriptions = ProcessCache(_subscribed_events_load, ttl_seconds=SUBSCRIPTIONS_TTL_SECONDS, name="webhooks")
+# The events at least one active endpoint wants; from memory when it is fresh enough.
+subscribed_events = _subscriptions.get
+subscriptions_forget = _subscriptions.clear
 
 
-def endpoint_changed(**_: object) -> None:
-    """An endpoint was saved or deleted in this process: forget now, and again on commit.
-
-    Again on commit, because another thread may read the endpoints before the change commits.
-    """
-    subscriptions_forget()
-    transaction.on_commit(subscriptions_forget)
+def subscriptions_watch_endpoints() -> None:
+    """Forget the subscriptions whenever an endpoint is saved or deleted here (from `apps.py`)."""
+    _subscriptions.clear_when_saved(WebhookEndpoint)
 
 
 def endpoints_for(event: str) -> list[WebhookEndpoint]:

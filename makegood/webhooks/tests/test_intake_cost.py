@@ -47,8 +47,8 @@ def test_an_endpoint_that_does_not_want_case_opened_costs_intake_nothing_either(
 def test_the_endpoints_are_read_again_once_the_memory_is_older_than_its_ttl(north, monkeypatch):
     make_case()
     baseline = _queries_without_the_receiver()
-    now = selectors._clock()
-    monkeypatch.setattr(selectors, "_clock", lambda: now + selectors.SUBSCRIPTIONS_TTL_SECONDS + 1)
+    now = selectors._subscriptions._clock()
+    monkeypatch.setattr(selectors._subscriptions, "_clock", lambda: now + selectors.SUBSCRIPTIONS_TTL_SECONDS + 1)
     assert _queries_of_an_intake() == baseline + 1
     assert _queries_of_an_intake() == baseline
 
