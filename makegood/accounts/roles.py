@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from makegood.accounts.models import Role
+from makegood.accounts.models import Role, Team
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -126,3 +126,17 @@ def can_view_case(user: User | AnonymousUser, case: Case) -> bool:
     if user.has_perm("cases.view_all_cases"):
         return True
     return case.owner_id == user.pk or (case.team_id is not None and case.team_id == team_id_of(user))
+
+
+def report_scope(user: User, team_slug: str) -> tuple[list[Team], Team | None, bool, bool]:
+    """Which team a report covers: (teams to choose from, the team reported on, whether it is
+    locked to the person's own team, whether anything may be seen at all).
+
+    Those who see every team choose one (or all, with no slug); the others see their own team only.
+    """
+    if user.has_perm("cases.view_all_cases"):
+        teams = list(Team.objects.order_by("name"))
+        return teams, next((t for t in teams if t.slug == team_slug), None), False, True
+    team_id = team_id_of(user)
+    own = Team.objects.filter(pk=team_id).first() if team_id is not None else None
+    return ([own] if own else []), own, True, own is not None

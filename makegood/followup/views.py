@@ -14,8 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from makegood.accounts.models import Team
-from makegood.accounts.roles import team_id_of
+from makegood.accounts.roles import report_scope
 from makegood.cases.models import Status
 from makegood.cases.selectors import case_get_for_user
 from makegood.followup.forms import AnswerForm, CallAnswerForm
@@ -151,18 +150,6 @@ def calls(request: HttpRequest) -> HttpResponse:
 # The managers' report ---------------------------------------------------------------------------
 
 
-def _scope(request: HttpRequest) -> tuple[list[Team], Team | None, bool, bool]:
-    """(teams to choose from, the team reported on, whether it is locked, whether anything may be seen)."""
-    user = _user(request)
-    if user.has_perm("cases.view_all_cases"):
-        teams = list(Team.objects.order_by("name"))
-        slug = request.GET.get("team", "")
-        return teams, next((t for t in teams if t.slug == slug), None), False, True
-    team_id = team_id_of(user)
-    own = Team.objects.filter(pk=team_id).first() if team_id is not None else None
-    return ([own] if own else []), own, True, own is not None
-
-
 def _percent(value: Any) -> str:
     return "-" if value is None else f"{value * 100:.1f}%"
 
@@ -171,7 +158,7 @@ def _percent(value: Any) -> str:
 @require_GET
 def report(request: HttpRequest) -> HttpResponse:
     """What customers said after resolution: answered satisfied, reopened, silent, and how many answer."""
-    teams, team, locked, visible = _scope(request)
+    teams, team, locked, visible = report_scope(_user(request), request.GET.get("team", ""))
     form = ReportFilterForm(request.GET, teams=[] if locked else teams)
     valid = form.is_valid()
     first, last = (form.cleaned_data["first_day"], form.cleaned_data["last_day"]) if valid else form.default_range()

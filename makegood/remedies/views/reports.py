@@ -19,7 +19,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from makegood.accounts.models import Role, Team
-from makegood.accounts.roles import team_id_of
+from makegood.accounts.roles import report_scope
 from makegood.remedies.authority import ZERO
 from makegood.remedies.forms import ReportFilterForm
 from makegood.remedies.presenters import rows_to_csv
@@ -249,22 +249,10 @@ def _display(table: Table, rows: Rows) -> list[list[dict[str, str]]]:
     ]
 
 
-def _scope(request: HttpRequest) -> tuple[list[Team], Team | None, bool, bool]:
-    """(teams to choose from, the team to report on, whether it is locked, whether anything may be seen)."""
-    user = user_of(request)
-    if user.has_perm("cases.view_all_cases"):
-        teams = list(Team.objects.order_by("name"))
-        slug = request.GET.get("team", "")
-        return teams, next((t for t in teams if t.slug == slug), None), False, True
-    team_id = team_id_of(user)
-    own = Team.objects.filter(pk=team_id).first() if team_id is not None else None
-    return ([own] if own else []), own, True, own is not None
-
-
 @permission_required("remedies.view_remedy_reports", raise_exception=True)
 @require_GET
 def remedy_reports(request: HttpRequest) -> HttpResponse:
-    teams, team, locked, visible = _scope(request)
+    teams, team, locked, visible = report_scope(user_of(request), request.GET.get("team", ""))
     form = ReportFilterForm(request.GET, teams=[] if locked else teams)
     if form.is_valid():
         first, last = form.cleaned_data["first_day"], form.cleaned_data["last_day"]
