@@ -14,7 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Header, Query, Router, Status
 
-from makegood.accounts.models import ApiToken, Team
+from makegood.accounts.models import Team
+from makegood.accounts.requests import token_user
 from makegood.cases.models import Case, CaseEvent, Customer
 from makegood.cases.schemas import (
     INTAKE_FIELD_PATHS,
@@ -30,13 +31,6 @@ from makegood.cases.selectors import case_get_for_user, cases_visible_to
 from makegood.intake.services import MAX_KEY, IdempotencyConflict, intake_case_open
 
 router = Router(tags=["cases"])
-
-
-def _user(request: HttpRequest) -> User:
-    """The token's owner (BearerToken authenticated the request before the endpoint runs)."""
-    token = request.auth  # type: ignore[attr-defined]
-    assert isinstance(token, ApiToken)
-    return token.user
 
 
 def _rekeyed(exc: ValidationError, paths: dict[str, str]) -> ValidationError:
@@ -68,7 +62,7 @@ def case_create(
     ),
 ) -> Status:
     """Open a case from another system; it is acknowledged at once and its first-response clock starts."""
-    user = _user(request)
+    user = token_user(request)
     if not user.has_perm("cases.add_case"):
         return Status(403, {"detail": "Your role may not open cases."})
     customer = payload.customer
@@ -106,7 +100,7 @@ def case_create(
 )
 def case_detail(request: HttpRequest, reference: str) -> Case:
     """404 both for a reference that does not exist and for a case the token's owner may not see."""
-    case = case_get_for_user(_user(request), reference)
+    case = case_get_for_user(token_user(request), reference)
     prefetch_related_objects([case], Prefetch("events", queryset=CaseEvent.objects.select_related("actor")))
     return case
 
@@ -193,7 +187,7 @@ def _page_url(request: HttpRequest, offset: int) -> str:
 )
 def case_list(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, object]:
     """The cases the token's owner may see, newest first, filtered and paginated (`limit` at most 200)."""
-    user = _user(request)
+    user = token_user(request)
     offset, limit = filters.offset, filters.limit
     try:
         matching = _in_order(_narrowed(cases_visible_to(user), user, filters), filters)

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -18,6 +17,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from makegood.accounts.models import Team
+from makegood.accounts.requests import staff_user
 from makegood.cases.forms import ResolveForm, ResponseForm
 from makegood.cases.models import Attachment, Case, EventKind
 from makegood.cases.notifications import notification_mark_read, notification_rows, notifications_mark_all_read
@@ -30,12 +30,6 @@ from makegood.recovery.services import recovery_progress
 from makegood.recovery.views import coach_for_text
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # LoginRequiredMiddleware lets no anonymous request through
-    return user
-
-
 @login_not_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
@@ -46,7 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _queue_context(request: HttpRequest, team_slug: str) -> dict[str, Any]:
-    user = _user(request)
+    user = staff_user(request)
     team = queue_team_for(user, slug=team_slug)
     can_switch = user.has_perm("cases.view_all_cases")
     team_param = team.slug if team is not None and team_slug else ""
@@ -91,7 +85,7 @@ def _back_to_queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
     """Mark one notice read: only the person's own or their team's (anyone else's is a 404)."""
-    if not notification_mark_read(user=_user(request), notification_id=notification_id):
+    if not notification_mark_read(user=staff_user(request), notification_id=notification_id):
         raise Http404("No such notification.")
     return _back_to_queue(request)
 
@@ -99,7 +93,7 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
 @permission_required("cases.view_case", raise_exception=True)
 @require_POST
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
-    notifications_mark_all_read(user=_user(request))
+    notifications_mark_all_read(user=staff_user(request))
     return _back_to_queue(request)
 
 
@@ -114,7 +108,7 @@ def _case_page(
     resolve_form: ResolveForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     is_owner = case.owner_id == user.pk
     can_take = (
         case.is_open
@@ -158,13 +152,13 @@ def _case_page(
 
 @require_GET
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    return _case_page(request, case_get_for_user(_user(request), reference))
+    return _case_page(request, case_get_for_user(staff_user(request), reference))
 
 
 @require_POST
 def case_take(request: HttpRequest, reference: str) -> HttpResponse:
     """ "I am taking ownership", from the queue (htmx: answers with the refreshed queue) or the case page."""
-    user = _user(request)
+    user = staff_user(request)
     case = case_get_for_user(user, reference)
     try:
         case_take_ownership(case=case, user=user)
@@ -179,7 +173,7 @@ def case_take(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 def case_respond(request: HttpRequest, reference: str) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     case = case_get_for_user(user, reference)
     form = ResponseForm(request.POST, case=case)
     if form.is_valid():
@@ -204,7 +198,7 @@ def case_respond(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 def case_resolve_view(request: HttpRequest, reference: str) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     case = case_get_for_user(user, reference)
     form = ResolveForm(request.POST)
     if form.is_valid():
@@ -225,7 +219,7 @@ def case_resolve_view(request: HttpRequest, reference: str) -> HttpResponse:
 @require_GET
 def attachment_download(request: HttpRequest, reference: str, attachment_id: int) -> HttpResponseBase:
     """An attachment, to whoever may see its case; always downloaded, never shown inline."""
-    case = case_get_for_user(_user(request), reference)
+    case = case_get_for_user(staff_user(request), reference)
     attachment = Attachment.objects.filter(case=case, pk=attachment_id).first()
     if attachment is None:
         raise Http404("No such attachment.")

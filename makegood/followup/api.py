@@ -12,13 +12,12 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import BaseModel, field_validator
 
-from makegood.accounts.models import ApiToken
+from makegood.accounts.requests import token_user
 from makegood.cases.schemas import MAX_PAGE, ErrorOut, ValidationErrorOut, storable_text
 from makegood.cases.selectors import case_get_for_user
 from makegood.followup.models import FollowUp, Method, Outcome, State, Via
@@ -26,12 +25,6 @@ from makegood.followup.selectors import followups_visible_to, may_record_call
 from makegood.followup.services import MAX_TEXT, followup_answer
 
 router = Router(tags=["follow-ups"])
-
-
-def _user(request: HttpRequest) -> User:
-    token = request.auth  # type: ignore[attr-defined]
-    assert isinstance(token, ApiToken)
-    return token.user
 
 
 # Shapes -------------------------------------------------------------------------------------------
@@ -119,7 +112,7 @@ def _with_answers(follow_ups: Any) -> Any:
 )
 def case_followups(request: HttpRequest, reference: str) -> list[FollowUp]:
     """Newest first: one follow-up per resolution, each with the customer's answer if there is one."""
-    case = case_get_for_user(_user(request), reference)
+    case = case_get_for_user(token_user(request), reference)
     return list(_with_answers(FollowUp.objects.filter(case=case)).order_by("-created_at", "-pk"))
 
 
@@ -138,7 +131,7 @@ def _page_url(request: HttpRequest, offset: int) -> str:
 def followup_list(request: HttpRequest, filters: Query[FollowUpFilters]) -> dict[str, object]:
     """The follow-ups of the cases the token's owner may see, latest due first, filtered by state
     or method and paginated (`limit` at most 200)."""
-    follow_ups = followups_visible_to(_user(request))
+    follow_ups = followups_visible_to(token_user(request))
     if filters.state:
         follow_ups = follow_ups.filter(state=filters.state)
     if filters.method:
@@ -175,7 +168,7 @@ def followup_list(request: HttpRequest, filters: Query[FollowUpFilters]) -> dict
 def followup_answer_call(request: HttpRequest, follow_up_id: int, payload: CallAnswerIn) -> Status:
     """The case's owner (or a manager) records what the customer said on the phone. "Not resolved"
     or a score of 1-2 reopens the case with high priority; otherwise it is closed."""
-    user = _user(request)
+    user = token_user(request)
     follow_up = followups_visible_to(user).select_related("case").filter(pk=follow_up_id).first()
     if follow_up is None:
         raise Http404("No such follow-up.")

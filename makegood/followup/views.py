@@ -8,12 +8,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from makegood.accounts.requests import staff_user
 from makegood.accounts.roles import report_scope
 from makegood.cases.models import Status
 from makegood.cases.selectors import case_get_for_user
@@ -101,17 +101,11 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
 # The owner's call sheet -------------------------------------------------------------------------
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # LoginRequiredMiddleware lets no anonymous request through
-    return user
-
-
 @permission_required("cases.respond_case", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def call_answer(request: HttpRequest, reference: str, follow_up_id: int) -> HttpResponse:
     """The owner calls the customer and writes down the answers (the same four questions)."""
-    user = _user(request)
+    user = staff_user(request)
     case = case_get_for_user(user, reference)
     follow_up = FollowUp.objects.filter(case=case, pk=follow_up_id).first()
     if follow_up is None:
@@ -144,7 +138,7 @@ def call_answer(request: HttpRequest, reference: str, follow_up_id: int) -> Http
 @require_GET
 def calls(request: HttpRequest) -> HttpResponse:
     """The queue's "calls to make": follow-up calls waiting for this person (loaded by htmx)."""
-    return render(request, "followup/_calls_list.html", {"calls": calls_to_make_for(_user(request))})
+    return render(request, "followup/_calls_list.html", {"calls": calls_to_make_for(staff_user(request))})
 
 
 # The managers' report ---------------------------------------------------------------------------
@@ -158,7 +152,7 @@ def _percent(value: Any) -> str:
 @require_GET
 def report(request: HttpRequest) -> HttpResponse:
     """What customers said after resolution: answered satisfied, reopened, silent, and how many answer."""
-    teams, team, locked, visible = report_scope(_user(request), request.GET.get("team", ""))
+    teams, team, locked, visible = report_scope(staff_user(request), request.GET.get("team", ""))
     form = ReportFilterForm(request.GET, teams=[] if locked else teams)
     valid = form.is_valid()
     first, last = (form.cleaned_data["first_day"], form.cleaned_data["last_day"]) if valid else form.default_range()

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from makegood.accounts.requests import staff_user
 from makegood.accounts.roles import can_view_case
 from makegood.cases.models import Case, EventKind
 from makegood.cases.queue import format_target
@@ -139,17 +140,11 @@ def complaint_thanks(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-def _staff_user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # LoginRequiredMiddleware lets no anonymous request through
-    return user
-
-
 @permission_required("cases.add_case", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def staff_entry(request: HttpRequest) -> HttpResponse:
     """An employee records a complaint heard live; handled now, it is owned and answered at once."""
-    user = _staff_user(request)
+    user = staff_user(request)
     if request.method != "POST":
         form = StaffEntryForm(initial={"form_token": form_token_new()})
         return render(request, "intake/staff_entry.html", {"form": form})

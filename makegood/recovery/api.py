@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import BaseModel, field_validator
 
-from makegood.accounts.models import ApiToken, Role
+from makegood.accounts.models import Role
+from makegood.accounts.requests import token_user
 from makegood.cases.models import Case, CaseEvent, EventKind, Feeling
 from makegood.cases.schemas import ErrorOut, ValidationErrorOut, storable_text
 from makegood.cases.selectors import case_get_for_user
@@ -86,13 +86,6 @@ def coach(request: HttpRequest, payload: CoachIn) -> CoachResult:
 
 
 # The conversation's steps ---------------------------------------------------------------------------
-
-
-def _user(request: HttpRequest) -> User:
-    """The token's owner (BearerToken authenticated the request before the endpoint runs)."""
-    token = request.auth  # type: ignore[attr-defined]
-    assert isinstance(token, ApiToken)
-    return token.user
 
 
 def _limit(limit: int, **extra: Any) -> dict[str, Any]:
@@ -240,7 +233,7 @@ def _steps_of(case: Case) -> list[RecoveryStep]:
 )
 def steps_list(request: HttpRequest, reference: str) -> dict[str, Any]:
     """The steps recorded so far (listen, repeat back, apologize, empathy, solve, thank) and what comes next."""
-    case = case_get_for_user(_user(request), reference)
+    case = case_get_for_user(token_user(request), reference)
     steps = _steps_of(case)
     return {"progress": _progress_out(steps), "steps": steps}
 
@@ -266,7 +259,7 @@ def step_record(request: HttpRequest, reference: str, payload: StepIn) -> Status
     the caller's or no longer open; 422 for an empty or overlong text, a missing feeling or
     confirmation. Nothing is recorded in either case.
     """
-    user = _user(request)
+    user = token_user(request)
     case = case_get_for_user(user, reference)
     step = recovery_step_record(
         case=case,
@@ -361,7 +354,7 @@ class MessageRefusedOut(ValidationErrorOut):
 def messages_list(request: HttpRequest, reference: str) -> list[CaseEvent]:
     """The customer's complaint and later messages, the replies e-mailed to them and the live contacts
     recorded, oldest first."""
-    case = case_get_for_user(_user(request), reference)
+    case = case_get_for_user(token_user(request), reference)
     return list(case.events.filter(kind__in=list(MESSAGE_KINDS)).select_related("actor").order_by("at", "pk"))
 
 
@@ -387,7 +380,7 @@ def message_send(request: HttpRequest, reference: str, payload: MessageIn) -> St
     with 422, the findings and nothing sent (managers may send it). 409 when the caller does not
     own the case, the case is closed, or the customer has no e-mail address for a reply.
     """
-    user = _user(request)
+    user = token_user(request)
     case = case_get_for_user(user, reference)
     try:
         event = case_message_send(case=case, user=user, kind=SEND_KINDS[payload.kind], text=payload.text)

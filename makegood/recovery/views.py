@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import push_url
 
+from makegood.accounts.requests import staff_user
 from makegood.cases.forms import ResolveForm
 from makegood.cases.models import Case, EventKind
 from makegood.cases.selectors import case_get_for_user
@@ -33,12 +34,6 @@ from makegood.recovery.scripts import script_prompts
 from makegood.recovery.services import Progress, recovery_progress, recovery_step_blocker, recovery_step_record
 
 STEP_ORDER: tuple[str, ...] = tuple(StepKind.values)
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # LoginRequiredMiddleware lets no anonymous request through
-    return user
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -125,7 +120,7 @@ def case_coach(request: HttpRequest, reference: str) -> HttpResponse:
 
     It only advises: `case_message_send` checks again when the message is sent.
     """
-    user = _user(request)
+    user = staff_user(request)
     case = case_get_for_user(user, reference)
     purpose = request.POST.get("coach_for", "reply")
     if purpose not in COACHED_PURPOSES:
@@ -187,7 +182,7 @@ def _recover_context(
     form: StepForm | None = None,
     coach: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = staff_user(request)
     steps = list(case.recovery_steps.select_related("actor"))
     progress = recovery_progress(steps)
     upcoming = progress.next_step
@@ -254,7 +249,7 @@ def _render_recover(request: HttpRequest, context: dict[str, Any], *, status: in
 @require_GET
 def recover(request: HttpRequest, reference: str) -> HttpResponse:
     """The guided conversation, for the case's owner; `?step=` opens a step to (re)record it."""
-    user = _user(request)
+    user = staff_user(request)
     case = case_get_for_user(user, reference)
     if case.owner_id != user.pk:
         messages.info(request, "Take ownership of the case first: the guided recovery is for the case's owner.")
@@ -265,7 +260,7 @@ def recover(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def recover_step(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
     """Record one step. Refused steps come back with the service's message and the text as typed."""
-    user = _user(request)
+    user = staff_user(request)
     case = case_get_for_user(user, reference)
     form_class = STEP_FORMS.get(kind)
     if form_class is None:

@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Header, Query, Router, Schema, Status
 from pydantic import BaseModel, field_validator
 
-from makegood.accounts.models import ApiToken
+from makegood.accounts.requests import token_user
 from makegood.cases.models import Case, LossKind, Severity
 from makegood.cases.schemas import ErrorOut, ValidationErrorOut, storable_text
 from makegood.cases.selectors import case_get_for_user, cases_visible_to
@@ -49,12 +49,6 @@ router = Router(tags=["remedies"])
 MONEY_EXAMPLE = "12.50"
 MAX_MONEY_TEXT = 30
 REPLAYED_HEADER = "Idempotent-Replayed"
-
-
-def _user(request: HttpRequest) -> User:
-    token = request.auth  # type: ignore[attr-defined]
-    assert isinstance(token, ApiToken)
-    return token.user
 
 
 def _rekeyed(exc: ValidationError, paths: dict[str, str]) -> ValidationError:
@@ -490,7 +484,7 @@ E_CASE = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: Valid
 )
 def remedy_catalog(request: HttpRequest, filters: Query[CatalogFilters]) -> list[dict[str, Any]]:
     """The active remedies: what each costs the business and is worth to the customer, its limits."""
-    user = _user(request)
+    user = token_user(request)
     if not user.has_perm("remedies.view_remedytype"):
         raise PermissionDenied("Your role may not see the remedy catalog.")
     currency = (filters.currency or "").upper() or None
@@ -505,7 +499,7 @@ def remedy_catalog(request: HttpRequest, filters: Query[CatalogFilters]) -> list
 )
 def authority_me(request: HttpRequest, filters: Query[AuthorityFilters]) -> dict[str, Any]:
     """Caps and what is left: per case (of `case`, if given), today and this month."""
-    user = _user(request)
+    user = token_user(request)
     case = case_get_for_user(user, filters.case) if filters.case else None
     return _authority_out(user, case)
 
@@ -526,7 +520,7 @@ GRANT_PATHS = {
     operation_id="grant_list",
 )
 def grant_list(request: HttpRequest, reference: str) -> list[dict[str, Any]]:
-    case = case_get_for_user(_user(request), reference)
+    case = case_get_for_user(token_user(request), reference)
     return [_grant_out(g, case) for g in grants_for_case(case=case).select_related("charged_to")]
 
 
@@ -546,7 +540,7 @@ def grant_create(
     """Granted at once when it fits the employee's remaining authority (or a manager's approval,
     `authorization_id`); written to the ledger, shown in the timeline, the code e-mailed. Beyond
     authority: 422 on `amount`; ask for options (`POST …/options`) instead."""
-    user = _user(request)
+    user = token_user(request)
     case = case_get_for_user(user, reference)
     _may_grant(user)
     remedy = RemedyType.objects.filter(pk=payload.remedy_type_id).first()
@@ -590,7 +584,7 @@ def options_create(request: HttpRequest, reference: str, payload: DemandIn) -> S
     """What the customer asks for (a kind, an amount, or both) → up to three options the employee
     can grant right now, of different kinds, best first, recorded as an offer (its `id` is what
     to answer). If the demand itself fits, `demand_fits` is true: grant `demand_option`."""
-    user = _user(request)
+    user = token_user(request)
     case = case_get_for_user(user, reference)
     _may_grant(user)
     if not payload.demand_kind and payload.demand_amount is None:
@@ -634,7 +628,7 @@ def offer_choice(
 ) -> Status:
     """`{"index": n}`: the customer chose option n; it is granted as offered (201). `{"none": true}`:
     none of these (200); next, escalate to a manager."""
-    user = _user(request)
+    user = token_user(request)
     case = case_get_for_user(user, reference)
     _may_grant(user)
     offer = Offer.objects.filter(case=case, pk=offer_id).first()
@@ -673,7 +667,7 @@ def offer_choice(
     operation_id="escalation_list_for_case",
 )
 def escalation_list_for_case(request: HttpRequest, reference: str) -> list[dict[str, Any]]:
-    case = case_get_for_user(_user(request), reference)
+    case = case_get_for_user(token_user(request), reference)
     escalations = Escalation.objects.filter(case=case).select_related("case", "raised_by", "decided_by")
     return [_escalation_out(e) for e in escalations.order_by("raised_at", "pk")]
 
@@ -686,7 +680,7 @@ def escalation_list_for_case(request: HttpRequest, reference: str) -> list[dict[
 )
 def escalation_create(request: HttpRequest, reference: str, payload: EscalationIn) -> Status:
     """After the customer declined the options: a manager decides, with the full story attached."""
-    user = _user(request)
+    user = token_user(request)
     case = case_get_for_user(user, reference)
     _may_grant(user)
     offer = None
@@ -714,7 +708,7 @@ def escalation_create(request: HttpRequest, reference: str, payload: EscalationI
     operation_id="escalation_pending",
 )
 def escalation_pending(request: HttpRequest) -> list[dict[str, Any]]:
-    user = _user(request)
+    user = token_user(request)
     _may_decide(user)
     return [_escalation_out(e) for e in escalations_pending_for(manager=user).select_related("decided_by")]
 
@@ -728,7 +722,7 @@ def escalation_pending(request: HttpRequest) -> list[dict[str, Any]]:
 def escalation_decide(request: HttpRequest, escalation_id: int, payload: DecisionIn) -> dict[str, Any]:
     """Approve (an authorization comes back to the employee, who delivers it) or take the case over
     (it becomes yours; contact the customer personally). There is no deny."""
-    user = _user(request)
+    user = token_user(request)
     _may_decide(user)
     escalation = Escalation.objects.filter(pk=escalation_id, case__in=cases_visible_to(user)).first()
     if escalation is None:
@@ -765,7 +759,7 @@ def escalation_decide(request: HttpRequest, escalation_id: int, payload: Decisio
 def loss_record(request: HttpRequest, reference: str, payload: LossIn) -> dict[str, Any]:
     """What the customer lost (kind, amount, severity, whether clearly our fault): the options are
     matched to its kind and sized to its amount."""
-    user = _user(request)
+    user = token_user(request)
     case = case_get_for_user(user, reference)
     _may_grant(user)
     case = case_loss_record(

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from makegood.accounts.models import ApiToken
+from makegood.accounts.requests import token_user
 from makegood.cases.schemas import MAX_PAGE, ErrorOut, ValidationErrorOut
 from makegood.webhooks.models import WebhookDelivery
 from makegood.webhooks.selectors import deliveries_recent
@@ -71,9 +71,7 @@ def _out(delivery: WebhookDelivery) -> dict[str, Any]:
 )
 def webhook_delivery_list(request: HttpRequest, filters: Query[DeliveryFilters]) -> dict[str, Any]:
     """Newest first, with their payloads and the last answer from the endpoint (administrators)."""
-    token = request.auth  # type: ignore[attr-defined]
-    assert isinstance(token, ApiToken)
-    if not token.user.has_perm("webhooks.view_webhookdelivery"):
+    if not token_user(request).has_perm("webhooks.view_webhookdelivery"):
         raise PermissionDenied("Only administrators may read webhook deliveries.")
     deliveries = deliveries_recent(state=filters.state)
     page = list(deliveries[filters.offset : filters.offset + filters.limit])

@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from makegood.accounts.requests import staff_user
 from makegood.cases.models import Channel, EventKind, Feeling, LossKind, Severity
 from makegood.cases.selectors import cases_visible_to
 from makegood.cases.services import CaseActionError
@@ -27,7 +28,7 @@ from makegood.remedies.forms import DecisionForm
 from makegood.remedies.models import Escalation, RemedyKind, RemedyType
 from makegood.remedies.presenters import options_shown
 from makegood.remedies.selectors import authority_status, escalations_pending_for, remedy_types_active
-from makegood.remedies.views.common import is_htmx, user_of
+from makegood.remedies.views.common import is_htmx
 
 
 def _label(choices: Any, value: str) -> str:
@@ -87,7 +88,7 @@ def _remedies_for(remaining: Remaining) -> list[RemedyType]:
 
 
 def _page(request: HttpRequest, *, refused: tuple[int, DecisionForm] | None = None) -> HttpResponse:
-    manager = user_of(request)
+    manager = staff_user(request)
     remaining = authority_status(user=manager)
     remedies = _remedies_for(remaining)
     pending = []
@@ -125,7 +126,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
 @permission_required("remedies.decide_escalation", raise_exception=True)
 @require_POST
 def approval_decide_view(request: HttpRequest, escalation_id: int) -> HttpResponse:
-    manager = user_of(request)
+    manager = staff_user(request)
     escalation = (
         Escalation.objects.filter(pk=escalation_id, case__in=cases_visible_to(manager))
         .select_related("case", "raised_by")
@@ -174,7 +175,7 @@ def approval_decide_view(request: HttpRequest, escalation_id: int) -> HttpRespon
 @require_GET
 def authority_strip(request: HttpRequest) -> HttpResponse:
     """For the queue's header: the employee's authority left, and a manager's approvals waiting."""
-    user = user_of(request)
+    user = staff_user(request)
     context: dict[str, Any] = {"remaining": None, "approvals_waiting": None}
     if user.has_perm("remedies.grant_remedy"):
         remaining = authority_status(user=user)

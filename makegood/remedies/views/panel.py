@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from makegood.accounts.requests import staff_user
 from makegood.cases.models import Case
 from makegood.cases.selectors import case_get_for_user
 from makegood.cases.services import CaseActionError
@@ -67,7 +68,7 @@ from makegood.remedies.selectors import (
     remedy_types_active,
 )
 from makegood.remedies.services import remedy_grant
-from makegood.remedies.views.common import is_htmx, user_of
+from makegood.remedies.views.common import is_htmx
 
 PANEL = "remedies/_panel.html"
 PAGE = "remedies/panel_page.html"
@@ -144,7 +145,7 @@ def _skipped(request: HttpRequest) -> list[int]:
 
 
 def panel_context(request: HttpRequest, case: Case, forms: Forms | None = None) -> dict[str, Any]:
-    user = user_of(request)
+    user = staff_user(request)
     forms = forms or Forms()
     may_grant = user.has_perm("remedies.grant_remedy")
     why_not = ""
@@ -311,7 +312,7 @@ def _granted_message(grant: Grant) -> str:
 
 
 def _case(request: HttpRequest, reference: str) -> tuple[User, Case]:
-    user = user_of(request)
+    user = staff_user(request)
     return user, case_get_for_user(user, reference)
 
 

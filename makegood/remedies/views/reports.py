@@ -19,6 +19,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from makegood.accounts.models import Role, Team
+from makegood.accounts.requests import staff_user
 from makegood.accounts.roles import report_scope
 from makegood.remedies.authority import ZERO
 from makegood.remedies.forms import ReportFilterForm
@@ -32,7 +33,6 @@ from makegood.remedies.reports import (
     report_totals,
 )
 from makegood.remedies.rules import default_currency
-from makegood.remedies.views.common import user_of
 
 Rows = list[dict[str, Any]]
 
@@ -252,7 +252,7 @@ def _display(table: Table, rows: Rows) -> list[list[dict[str, str]]]:
 @permission_required("remedies.view_remedy_reports", raise_exception=True)
 @require_GET
 def remedy_reports(request: HttpRequest) -> HttpResponse:
-    teams, team, locked, visible = report_scope(user_of(request), request.GET.get("team", ""))
+    teams, team, locked, visible = report_scope(staff_user(request), request.GET.get("team", ""))
     form = ReportFilterForm(request.GET, teams=[] if locked else teams)
     if form.is_valid():
         first, last = form.cleaned_data["first_day"], form.cleaned_data["last_day"]
