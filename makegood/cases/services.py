@@ -342,8 +342,7 @@ def case_record_response(*, case: Case, user: User, kind: str, body: str, at: da
             at=now,
         )
     if kind == EventKind.REPLY_SENT:
-        event_id = event.pk
-        transaction.on_commit(lambda: tasks.send_reply.enqueue(event_id))
+        enqueue_on_commit(tasks.send_reply, event.pk)
     return event
 
 

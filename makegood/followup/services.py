@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -36,6 +35,7 @@ from makegood.followup.models import (
     Via,
 )
 from makegood.recovery.models import Suggestion
+from makegood.worker.outbox import enqueue_on_commit
 
 MAX_TEXT = 5_000
 # Customers of these channels are called back; the others get the survey by e-mail.
@@ -438,5 +438,5 @@ def followup_answer(
     if thank:
         from makegood.followup import tasks  # the tasks module imports this one
 
-        transaction.on_commit(partial(tasks.send_followup_thanks.enqueue, follow_up.pk, follow_up.lease_token))
+        enqueue_on_commit(tasks.send_followup_thanks, follow_up.pk, follow_up.lease_token)
     return answer

@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import datetime
-from functools import partial
 
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -38,6 +37,7 @@ from makegood.followup.services import (
     followup_record_thanked,
     followup_work_failed,
 )
+from makegood.worker.outbox import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ def _lease(due: QuerySet[FollowUp], now: datetime, work: Task[[int, str], None])
                 == 1
             )
             if won:
-                transaction.on_commit(partial(work.enqueue, pk, token))
+                enqueue_on_commit(work, pk, token)
                 leased += 1
     return leased
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -34,6 +33,7 @@ from makegood.remedies.models import (
 )
 from makegood.remedies.models import Authorization as AuthorizationModel
 from makegood.remedies.rules import check_can_grant_on, check_currency, clean_text, parse_amount
+from makegood.worker.outbox import enqueue_on_commit
 
 # The timeline kind for remedy events. A dedicated EventKind (REMEDY) in `cases` would let the
 # timeline style them; until then they are notes carrying `data["remedies"]`.
@@ -340,4 +340,4 @@ def _queue_delivery(grant: Grant, *, case: Case, now: datetime) -> None:
         )
     for event in events:
         event.save()
-        transaction.on_commit(partial(tasks.deliver_outbound_event.enqueue, event.pk))
+        enqueue_on_commit(tasks.deliver_outbound_event, event.pk)
