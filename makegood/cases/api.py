@@ -173,7 +173,8 @@ def _aware(moment: datetime) -> datetime:
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
-def _page_url(request: HttpRequest, offset: int) -> str:
+def page_url(request: HttpRequest, offset: int) -> str:
+    """This list's URL with another `offset` (the next and previous links of a page)."""
     query = request.GET.copy()
     query["offset"] = str(offset)
     return request.build_absolute_uri(f"{request.path}?{urlencode(sorted(query.items()))}")
@@ -203,7 +204,7 @@ def case_list(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, ob
         "count": count,
         "limit": limit,
         "offset": offset,
-        "next": _page_url(request, offset + limit) if offset + limit < count else None,
-        "previous": _page_url(request, max(offset - limit, 0)) if offset > 0 else None,
+        "next": page_url(request, offset + limit) if offset + limit < count else None,
+        "previous": page_url(request, max(offset - limit, 0)) if offset > 0 else None,
         "items": items,
     }

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -18,6 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import BaseModel, field_validator
 
 from makegood.accounts.requests import token_user
+from makegood.cases.api import page_url
 from makegood.cases.schemas import MAX_PAGE, ErrorOut, ValidationErrorOut, storable_text
 from makegood.cases.selectors import case_get_for_user
 from makegood.followup.models import FollowUp, Method, Outcome, State, Via
@@ -116,12 +116,6 @@ def case_followups(request: HttpRequest, reference: str) -> list[FollowUp]:
     return list(_with_answers(FollowUp.objects.filter(case=case)).order_by("-created_at", "-pk"))
 
 
-def _page_url(request: HttpRequest, offset: int) -> str:
-    query = request.GET.copy()
-    query["offset"] = str(offset)
-    return request.build_absolute_uri(f"{request.path}?{urlencode(sorted(query.items()))}")
-
-
 @router.get(
     "/follow-ups",
     response={200: FollowUpPageOut, 401: ErrorOut, 422: ValidationErrorOut},
@@ -145,8 +139,8 @@ def followup_list(request: HttpRequest, filters: Query[FollowUpFilters]) -> dict
         "count": count,
         "limit": limit,
         "offset": offset,
-        "next": _page_url(request, offset + limit) if offset + limit < count else None,
-        "previous": _page_url(request, max(offset - limit, 0)) if offset > 0 else None,
+        "next": page_url(request, offset + limit) if offset + limit < count else None,
+        "previous": page_url(request, max(offset - limit, 0)) if offset > 0 else None,
         "items": items,
     }
 
