@@ -89,21 +89,28 @@ def _authority_by_team(first: date, last: date, team: Team | None, memo: dict[st
     return rows
 
 
-def _grants(by: By) -> Callable[[date, date, Team | None, dict[str, Rows]], Rows]:
-    return lambda first, last, team, memo: report_grants_by_remedy_type(
-        first_day=first, last_day=last, team=team, by=by
-    )
+def _per_employee_and_team(
+    name: str,
+    title: str,
+    note: str,
+    columns: tuple[Column, ...],
+    report: Callable[..., Rows],
+    employee_label: str = "Employee",
+) -> tuple[Table, Table]:
+    """One report twice: per employee (`<name>_by_employee`) and per team (`<name>_by_team`)."""
 
+    def rows(by: By) -> Callable[[date, date, Team | None, dict[str, Rows]], Rows]:
+        return lambda first, last, team, memo: report(first_day=first, last_day=last, team=team, by=by)
 
-def _cost(by: By) -> Callable[[date, date, Team | None, dict[str, Rows]], Rows]:
-    return lambda first, last, team, memo: report_cost_per_recovered_case(
-        first_day=first, last_day=last, team=team, by=by
-    )
-
-
-def _fcr(by: By) -> Callable[[date, date, Team | None, dict[str, Rows]], Rows]:
-    return lambda first, last, team, memo: report_first_contact_resolution(
-        first_day=first, last_day=last, team=team, by=by
+    return (
+        Table(
+            f"{name}_by_employee",
+            f"{title}, per employee",
+            note,
+            (Column("employee", employee_label), *columns),
+            rows("employee"),
+        ),
+        Table(f"{name}_by_team", f"{title}, per team", "", (Column("team", "Team"), *columns), rows("team")),
     )
 
 
@@ -146,84 +153,43 @@ TABLES: tuple[Table, ...] = (
         ),
         _authority_by_team,
     ),
-    Table(
-        "grants_by_employee",
-        "Grants by remedy type, per employee",
+    *_per_employee_and_team(
+        "grants",
+        "Grants by remedy type",
         "Who granted what: how many, what it cost us and what it was worth to customers.",
         (
-            Column("employee", "Employee"),
             Column("remedy", "Remedy"),
             Column("grants", "Grants", N),
             Column("cost", "Cost", M),
             Column("value", "Value to customers", M),
         ),
-        _grants("employee"),
+        report_grants_by_remedy_type,
     ),
-    Table(
-        "grants_by_team",
-        "Grants by remedy type, per team",
-        "",
-        (
-            Column("team", "Team"),
-            Column("remedy", "Remedy"),
-            Column("grants", "Grants", N),
-            Column("cost", "Cost", M),
-            Column("value", "Value to customers", M),
-        ),
-        _grants("team"),
-    ),
-    Table(
-        "cost_by_employee",
-        "Cost per recovered case, per employee",
+    *_per_employee_and_team(
+        "cost",
+        "Cost per recovered case",
         "Cases resolved in the period, by their owner at resolution; the cost is every remedy on them.",
         (
-            Column("employee", "Employee"),
             Column("recovered_cases", "Recovered cases", N),
             Column("cases_with_remedies", "With remedies", N),
             Column("remedy_cost", "Remedy cost", M),
             Column("cost_per_recovered_case", "Per recovered case", M),
         ),
-        _cost("employee"),
+        report_cost_per_recovered_case,
     ),
-    Table(
-        "cost_by_team",
-        "Cost per recovered case, per team",
-        "",
-        (
-            Column("team", "Team"),
-            Column("recovered_cases", "Recovered cases", N),
-            Column("cases_with_remedies", "With remedies", N),
-            Column("remedy_cost", "Remedy cost", M),
-            Column("cost_per_recovered_case", "Per recovered case", M),
-        ),
-        _cost("team"),
-    ),
-    Table(
-        "fcr_by_employee",
-        "First-contact resolution, per employee",
+    *_per_employee_and_team(
+        "fcr",
+        "First-contact resolution",
         "Of the cases resolved in the period, those resolved by their first owner without an escalation. "
         "The goal: 95%.",
         (
-            Column("employee", "First owner"),
             Column("resolved", "Resolved", N),
             Column("first_contact_resolved", "At first contact", N),
             Column("escalated", "Escalated", N),
             Column("first_contact_rate", "Rate", R),
         ),
-        _fcr("employee"),
-    ),
-    Table(
-        "fcr_by_team",
-        "First-contact resolution, per team",
-        "",
-        (
-            Column("team", "Team"),
-            Column("resolved", "Resolved", N),
-            Column("first_contact_resolved", "At first contact", N),
-            Column("escalated", "Escalated", N),
-            Column("first_contact_rate", "Rate", R),
-        ),
-        _fcr("team"),
+        report_first_contact_resolution,
+        employee_label="First owner",
     ),
 )
 TABLES_BY_NAME = {table.name: table for table in TABLES}
