@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT))
 
 from threadpoolctl import threadpool_limits  # noqa: E402
 
-from makegood.recovery.feelings import MODEL_PATH, Detector  # noqa: E402
-from makegood.recovery.feelings.evaluation import evaluate  # noqa: E402
-from makegood.recovery.feelings.goemotions import read_examples, single_label  # noqa: E402
+from makegood.feelings import MODEL_PATH, Detector  # noqa: E402
+from makegood.feelings.evaluation import evaluate  # noqa: E402
+from makegood.feelings.goemotions import read_examples, single_label  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 TARGET_F1 = 0.55

@@ -12,3 +12,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+if DATABASES["default"]["ENGINE"] == "makegood.sqlite":  # noqa: F405
+    # In memory, and named so: pytest-django only recognises Django's own SQLite engine, and would
+    # otherwise give each xdist worker a "test_<path>_gwN" file name in a folder that does not exist.
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # noqa: F405

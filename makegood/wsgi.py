@@ -10,6 +10,6 @@ application = get_wsgi_application()
 # view and the API's schemas, and the feeling detector that intake runs. Neither opens a database
 # connection, so the forked workers share none.
 get_resolver().url_patterns  # noqa: B018
-from makegood.recovery.feelings import detector  # noqa: E402
+from makegood.feelings import detector  # noqa: E402
 
 detector()

@@ -31,8 +31,10 @@ from django.utils import timezone
 from makegood.cases.audit import audit_record
 from makegood.cases.business_hours import add_open_time
 from makegood.cases.clock import ClockConfig, clock_config
-from makegood.cases.models import OPEN_STATUSES, Case, CaseEvent, Channel, EventKind, Notification
+from makegood.cases.kinds import EventKind
+from makegood.cases.models import OPEN_STATUSES, Case, Channel, Notification
 from makegood.cases.queue import format_span
+from makegood.cases.timeline import case_event_add, notify_owner_or_team
 
 ALERT_SHARE = 0.2
 ALERT_MIN_LEAD = timedelta(seconds=30)
@@ -150,20 +152,6 @@ def _claim(pk: int, when: Q, **marker: datetime) -> Case | None:
     )
 
 
-def _notify(case: Case, *, kind: str, message: str, at: datetime) -> None:
-    """The owner, or the whole team while nobody owns the case (nobody, without either)."""
-    if case.owner_id is None and case.team_id is None:
-        return
-    Notification.objects.create(
-        case=case,
-        kind=kind,
-        user_id=case.owner_id,
-        team_id=case.team_id if case.owner_id is None else None,
-        message=message[:300],
-        created_at=at,
-    )
-
-
 def _due_text(case: Case) -> str:
     """`10:01 GMT (phone)`: in the location's time zone where it has opening hours, else the site's."""
     schedule = clock_config().schedules.get(case.team_id) if case.team_id is not None else None
@@ -179,14 +167,14 @@ def _raise_alert(pk: int, *, now: datetime) -> int:
         return 0
     left = format_span(case.first_response_due_at - now)
     body = f"{left} left to give {case.customer.name or 'the customer'} a first response, due {_due_text(case)}."
-    CaseEvent.objects.create(
-        case=case,
+    case_event_add(
+        case,
         kind=EventKind.CLOCK_ALERT,
         at=now,
         body=body,
         data={"first_response_due_at": case.first_response_due_at.isoformat()},
     )
-    _notify(case, kind=Notification.Kind.CLOCK_ALERT, message=f"{case.reference}: {body}", at=now)
+    notify_owner_or_team(case, kind=Notification.Kind.CLOCK_ALERT, message=f"{case.reference}: {body}", at=now)
     return 1
 
 
@@ -197,8 +185,8 @@ def _record_breach(pk: int, *, now: datetime) -> int:
         return 0
     due = case.first_response_due_at
     body = f"No first response by {_due_text(case)}; the customer is still waiting."
-    CaseEvent.objects.create(
-        case=case,
+    case_event_add(
+        case,
         kind=EventKind.CLOCK_BREACHED,
         at=now,
         body=body,
@@ -211,5 +199,5 @@ def _record_breach(pk: int, *, now: datetime) -> int:
         changes={"first_response_due_at": due.isoformat(), "first_response_breached_at": now.isoformat()},
         at=now,
     )
-    _notify(case, kind=Notification.Kind.CLOCK_BREACHED, message=f"{case.reference}: {body}", at=now)
+    notify_owner_or_team(case, kind=Notification.Kind.CLOCK_BREACHED, message=f"{case.reference}: {body}", at=now)
     return 1

@@ -6,7 +6,8 @@ from typing import Any
 
 from django import forms
 
-from makegood.cases.models import Case, Channel, EventKind
+from makegood.cases.kinds import EventKind
+from makegood.cases.models import Case, Channel
 from makegood.cases.services import MAX_STORY
 
 RESPONSE_KINDS = [

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from makegood.appendonly import AppendOnlyModel, AppendOnlyQuerySet
+from makegood.cases.kinds import NotificationKind, event_kind_choices, notification_kind_choices
 
 REFERENCE_PREFIX = "MG"
 REFERENCE_RE = re.compile(r"\bMG-(\d{4})-(\d{6,})\b", re.IGNORECASE)
@@ -237,28 +238,11 @@ def find_reference(text: str) -> tuple[int, int] | None:
     return int(match.group(1)), int(match.group(2))
 
 
-class EventKind(models.TextChoices):
-    RECEIVED = "received", "Complaint received"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
-    ACK_EMAIL_SENT = "ack_email_sent", "Acknowledgement e-mail sent"
-    OWNERSHIP_TAKEN = "ownership_taken", "Ownership taken"
-    CUSTOMER_MESSAGE = "customer_message", "Message from the customer"
-    REPLY_SENT = "reply_sent", "Reply sent to the customer"
-    CONTACT = "contact", "Live contact recorded"
-    NOTE = "note", "Internal note"
-    RECOVERY_STEP = "recovery_step", "Recovery step"
-    STATUS_CHANGED = "status_changed", "Status changed"
-    REOPENED = "reopened", "Reopened"
-    FOLLOW_UP = "follow_up", "Follow-up"
-    CLOCK_ALERT = "clock_alert", "First-response clock about to run out"
-    CLOCK_BREACHED = "clock_breached", "First-response target missed"
-
-
 class CaseEvent(models.Model):
     """One line of the case's timeline: what happened, who did it and when."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=30, choices=EventKind.choices)
+    kind = models.CharField(max_length=30, choices=event_kind_choices)
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -277,14 +261,11 @@ class CaseEvent(models.Model):
 class Notification(models.Model):
     """Something a person (or, when nobody owns the case, a whole team) must see in their queue."""
 
-    class Kind(models.TextChoices):
-        REOPENED = "reopened", "Case reopened"
-        CLOCK_ALERT = "clock_alert", "Clock about to run out"
-        CLOCK_BREACHED = "clock_breached", "Clock ran out"
-        CALL_DUE = "call_due", "Follow-up call due"
+    # The core's kinds; stages register their own (cases/kinds.py).
+    Kind = NotificationKind
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=notification_kind_choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from makegood.accounts.models import Role, Team
+from makegood.accounts.models import Team
 from makegood.accounts.roles import can_view_case
 from makegood.cases import signals, tasks
 from makegood.cases.audit import audit_record
@@ -23,18 +23,10 @@ from makegood.cases.customers import (
     normalize_email,
     normalize_phone,
 )
-from makegood.cases.models import (
-    REPEAT_FAILURE_DAYS,
-    Case,
-    CaseEvent,
-    Channel,
-    Customer,
-    EventKind,
-    Notification,
-    Priority,
-    Status,
-)
-from makegood.recovery.feelings import name_feeling
+from makegood.cases.kinds import EventKind, NotificationKind
+from makegood.cases.models import REPEAT_FAILURE_DAYS, Case, CaseEvent, Channel, Customer, Priority, Status
+from makegood.cases.timeline import case_event_add, case_lock, managers_of, notify_owner_or_team
+from makegood.feelings import name_feeling
 from makegood.worker.outbox import enqueue_on_commit
 
 MAX_NAME = 200
@@ -266,14 +258,8 @@ def _change_status(case: Case, *, to: str, actor: User | None, note: str = "", a
         case.resolved_at = at
     elif to == Status.CLOSED:
         case.closed_at = at
-    CaseEvent.objects.create(
-        case=case, kind=EventKind.STATUS_CHANGED, at=at, actor=actor, body=note, data={"from": before, "to": to}
-    )
+    case_event_add(case, kind=EventKind.STATUS_CHANGED, at=at, actor=actor, body=note, data={"from": before, "to": to})
     audit_record(actor=actor, action="case.status_changed", obj=case, changes={"status": [before, to]}, at=at)
-
-
-def _lock(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("customer").get(pk=case.pk)
 
 
 @transaction.atomic
@@ -284,7 +270,7 @@ def case_take_ownership(*, case: Case, user: User, at: datetime | None = None) -
     """
     if not user.has_perm("cases.respond_case") or not can_view_case(user, case):
         raise CaseActionError("You cannot take ownership of this case.")
-    case = _lock(case)
+    case = case_lock(case)
     if not case.is_open:
         raise CaseActionError("This case is no longer open.")
     if case.owner_id == user.pk:
@@ -298,7 +284,7 @@ def case_take_ownership(*, case: Case, user: User, at: datetime | None = None) -
     body = "I am taking ownership."
     if previous_owner is not None:
         body += f" (Taken over from {previous_owner.get_full_name() or previous_owner}.)"
-    CaseEvent.objects.create(case=case, kind=EventKind.OWNERSHIP_TAKEN, at=now, actor=user, body=body)
+    case_event_add(case, kind=EventKind.OWNERSHIP_TAKEN, at=now, actor=user, body=body)
     audit_record(
         at=now,
         actor=user,
@@ -322,7 +308,7 @@ def case_record_response(*, case: Case, user: User, kind: str, body: str, at: da
         raise ValidationError({"body": ["Write what you said to the customer."]})
     if len(body) > MAX_STORY:
         raise ValidationError({"body": [f"At most {MAX_STORY} characters."]})
-    case = _lock(case)
+    case = case_lock(case)
     if case.owner_id != user.pk:
         raise CaseActionError("Take ownership of the case before responding.")
     if case.status == Status.CLOSED:
@@ -330,7 +316,7 @@ def case_record_response(*, case: Case, user: User, kind: str, body: str, at: da
     if kind == EventKind.REPLY_SENT and not case.customer.email:
         raise CaseActionError("This customer has no e-mail address; record a call or visit instead.")
     now = at or timezone.now()
-    event = CaseEvent.objects.create(case=case, kind=kind, at=now, actor=user, body=body)
+    event = case_event_add(case, kind=kind, at=now, actor=user, body=body)
     if case.first_responded_at is None:
         case.first_responded_at = now
         case.save(update_fields=["first_responded_at"])
@@ -351,9 +337,7 @@ def case_add_customer_message(
     *, case: Case, body: str, at: datetime | None = None, data: dict[str, Any] | None = None
 ) -> CaseEvent:
     """A further message from the customer (an e-mail reply) joins the case's timeline."""
-    return CaseEvent.objects.create(
-        case=case, kind=EventKind.CUSTOMER_MESSAGE, at=at or timezone.now(), body=body, data=data or {}
-    )
+    return case_event_add(case, kind=EventKind.CUSTOMER_MESSAGE, at=at, body=body, data=data)
 
 
 @transaction.atomic
@@ -361,7 +345,7 @@ def case_resolve(*, case: Case, user: User, resolution: str, at: datetime | None
     resolution = resolution.strip()
     if not resolution:
         raise ValidationError({"resolution": ["Say how the case was resolved."]})
-    case = _lock(case)
+    case = case_lock(case)
     if case.owner_id != user.pk:
         raise CaseActionError("Only the case's owner can resolve it.")
     _change_status(case, to=Status.RESOLVED, actor=user, note=resolution, at=at)
@@ -381,7 +365,7 @@ def case_reopen(*, case: Case, reason: str, actor: User | None = None, at: datet
     High priority, a fresh first-response clock, the reopen counted, the owner told (and, from
     the second reopen, the owner's managers too).
     """
-    case = _lock(case)
+    case = case_lock(case)
     if case.status != Status.RESOLVED:
         raise CaseActionError("Only a resolved case can be reopened.")
     now = at or timezone.now()
@@ -394,8 +378,8 @@ def case_reopen(*, case: Case, reason: str, actor: User | None = None, at: datet
     case.first_response_breached_at = None
     case.first_response_due_at = first_response_due(case.channel, now, team=case.team)
     case.save()
-    CaseEvent.objects.create(
-        case=case,
+    case_event_add(
+        case,
         kind=EventKind.REOPENED,
         at=now,
         actor=actor,
@@ -415,29 +399,14 @@ def case_reopen(*, case: Case, reason: str, actor: User | None = None, at: datet
 
 
 def _notify_reopen(case: Case, *, reason: str, at: datetime) -> None:
-    message = f"{case.reference} was reopened ({_ordinal(case.reopen_count)} time): {reason}"[:300]
-    recipients: list[Notification] = []
-    if case.owner_id is not None:
-        recipients.append(Notification(case=case, kind=Notification.Kind.REOPENED, user_id=case.owner_id))
-    else:
-        recipients.append(Notification(case=case, kind=Notification.Kind.REOPENED, team_id=case.team_id))
-    if case.reopen_count >= MANAGER_NOTIFIED_FROM_REOPEN:
-        recipients += [
-            Notification(case=case, kind=Notification.Kind.REOPENED, user_id=manager_id)
-            for manager_id in managers_of(case)
-        ]
-    for notification in recipients:
-        notification.message, notification.created_at = message, at
-    Notification.objects.bulk_create([n for n in recipients if n.user_id or n.team_id])
-
-
-def managers_of(case: Case) -> list[int]:
-    """The managers of the owner's team (else the case's team), by user id."""
-    team_id = getattr(getattr(case.owner, "staff", None), "team_id", None) or case.team_id
-    if team_id is None:
-        return []
-    managers = User.objects.filter(groups__name=Role.MANAGER, staff__team_id=team_id, is_active=True)
-    return [pk for pk in managers.values_list("pk", flat=True) if pk != case.owner_id]
+    managers = managers_of(case) if case.reopen_count >= MANAGER_NOTIFIED_FROM_REOPEN else []
+    notify_owner_or_team(
+        case,
+        kind=NotificationKind.REOPENED,
+        message=f"{case.reference} was reopened ({_ordinal(case.reopen_count)} time): {reason}",
+        at=at,
+        also=managers,
+    )
 
 
 def _ordinal(n: int) -> str:
@@ -447,7 +416,7 @@ def _ordinal(n: int) -> str:
 @transaction.atomic
 def case_close(*, case: Case, note: str, actor: User | None = None, at: datetime | None = None) -> Case:
     """The customer confirmed the recovery worked: the case is done."""
-    case = _lock(case)
+    case = case_lock(case)
     _change_status(case, to=Status.CLOSED, actor=actor, note=note, at=at)
     case.save()
     signals.case_closed.send(sender=Case, case=case, actor=actor, at=case.closed_at)

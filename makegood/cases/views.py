@@ -19,12 +19,13 @@ from django.views.decorators.http import require_GET, require_POST
 from makegood.accounts.models import Team
 from makegood.accounts.requests import staff_user
 from makegood.cases.forms import ResolveForm, ResponseForm
-from makegood.cases.models import Attachment, Case, EventKind
+from makegood.cases.kinds import EventKind
+from makegood.cases.models import Attachment, Case
 from makegood.cases.notifications import notification_mark_read, notification_rows, notifications_mark_all_read
 from makegood.cases.queue import clock_of, queue_for, queue_team_for
 from makegood.cases.selectors import case_get_for_user
 from makegood.cases.services import CaseActionError, case_resolve, case_take_ownership
-from makegood.recovery.models import RecoveryStep
+from makegood.recovery.models import RecoveryEventKind, RecoveryStep
 from makegood.recovery.replies import ReplyRefused, case_message_send
 from makegood.recovery.services import recovery_progress
 from makegood.recovery.views import coach_for_text
@@ -131,7 +132,7 @@ def _case_page(
     recorded = [
         RecoveryStep(kind=event.data.get("step", ""), data=event.data)
         for event in events
-        if event.kind == EventKind.RECOVERY_STEP
+        if event.kind == RecoveryEventKind.RECOVERY_STEP
     ]
     context = {
         "case": case,

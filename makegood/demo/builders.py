@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from makegood.accounts.models import Role
-from makegood.cases.models import DEFAULT_RESPONSE_TARGETS, LIVE_CHANNELS, EventKind, Status
+from makegood.cases.kinds import EventKind
+from makegood.cases.models import DEFAULT_RESPONSE_TARGETS, LIVE_CHANNELS, Status
 from makegood.demo import content
 from makegood.demo.content import CHAT, EMAIL, IN_PERSON, ONLINE, PHONE, SOCIAL, WEB, Complaint
 

@@ -19,6 +19,17 @@ from django.utils import timezone
 
 from makegood.cases.models import Channel
 
+
+class FollowUpEventKind(models.TextChoices):
+    """The follow-up's line on the case's timeline (registered in apps.py)."""
+
+    FOLLOW_UP = "follow_up", "Follow-up"
+
+
+class FollowUpNotificationKind(models.TextChoices):
+    CALL_DUE = "call_due", "Follow-up call due"
+
+
 DEFAULT_DELAY = timedelta(days=1)
 DEFAULT_REMIND_AFTER = timedelta(days=2)
 DEFAULT_GIVE_UP_AFTER = timedelta(days=5)

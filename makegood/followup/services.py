@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from makegood.cases.audit import audit_record
-from makegood.cases.models import Case, CaseEvent, Channel, EventKind, Notification, Status
+from makegood.cases.models import Case, CaseEvent, Channel, Notification, Status
 from makegood.cases.services import CaseActionError, case_close, case_reopen
 from makegood.followup import signals
 from makegood.followup.models import (
@@ -27,6 +27,8 @@ from makegood.followup.models import (
     PENDING_STATES,
     FollowUp,
     FollowUpAnswer,
+    FollowUpEventKind,
+    FollowUpNotificationKind,
     FollowUpPolicy,
     Method,
     Outcome,
@@ -104,7 +106,7 @@ def _event(
 ) -> CaseEvent:
     return CaseEvent.objects.create(
         case_id=follow_up.case_id,
-        kind=EventKind.FOLLOW_UP,
+        kind=FollowUpEventKind.FOLLOW_UP,
         at=at,
         actor=actor,
         body=body,
@@ -128,7 +130,7 @@ def _release(follow_up: FollowUp) -> None:
 
 def _calls_done(case_id: int, at: datetime) -> None:
     """The case's "call due" notices are settled once the call is answered or no longer wanted."""
-    Notification.objects.filter(case_id=case_id, kind=Notification.Kind.CALL_DUE, read_at__isnull=True).update(
+    Notification.objects.filter(case_id=case_id, kind=FollowUpNotificationKind.CALL_DUE, read_at__isnull=True).update(
         read_at=at
     )
 
@@ -139,7 +141,7 @@ def _notify_call(follow_up: FollowUp, *, message: str, at: datetime) -> None:
         return
     Notification.objects.create(
         case=case,
-        kind=Notification.Kind.CALL_DUE,
+        kind=FollowUpNotificationKind.CALL_DUE,
         user_id=case.owner_id,
         team_id=None if case.owner_id is not None else case.team_id,
         message=message[:300],
@@ -177,7 +179,7 @@ def followup_schedule(*, case: Case, at: datetime | None = None) -> FollowUp | N
     if method is None:
         CaseEvent.objects.create(
             case=case,
-            kind=EventKind.FOLLOW_UP,
+            kind=FollowUpEventKind.FOLLOW_UP,
             at=at,
             body="No follow-up: the customer left neither an e-mail address nor a phone number.",
             data={"step": "not_scheduled"},

@@ -20,7 +20,8 @@ from django_ratelimit.decorators import ratelimit
 
 from makegood.accounts.requests import staff_user
 from makegood.accounts.roles import can_view_case
-from makegood.cases.models import Case, EventKind
+from makegood.cases.kinds import EventKind
+from makegood.cases.models import Case
 from makegood.cases.queue import format_target
 from makegood.cases.services import CaseActionError, case_record_response, case_take_ownership
 from makegood.intake.forms import (

@@ -12,7 +12,8 @@ from pydantic import BaseModel, field_validator
 
 from makegood.accounts.models import Role
 from makegood.accounts.requests import token_user
-from makegood.cases.models import Case, CaseEvent, EventKind, Feeling
+from makegood.cases.kinds import EventKind
+from makegood.cases.models import Case, CaseEvent, Feeling
 from makegood.cases.schemas import ErrorOut, ValidationErrorOut, storable_text
 from makegood.cases.selectors import case_get_for_user
 from makegood.cases.services import MAX_STORY

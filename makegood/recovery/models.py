@@ -14,6 +14,12 @@ class StepKind(models.TextChoices):
     THANK = "thank", "Thank"
 
 
+class RecoveryEventKind(models.TextChoices):
+    """The guided recovery's lines on the case's timeline (registered in apps.py)."""
+
+    RECOVERY_STEP = "recovery_step", "Recovery step"
+
+
 class RecoveryStep(models.Model):
     """One step as it happened. Steps may repeat (a corrected repeat-back loops back to Listen)."""
 

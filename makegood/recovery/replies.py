@@ -11,7 +11,8 @@ from django.contrib.auth.models import User
 
 from makegood.accounts.models import Role
 from makegood.accounts.roles import role_of
-from makegood.cases.models import Case, CaseEvent, EventKind
+from makegood.cases.kinds import EventKind
+from makegood.cases.models import Case, CaseEvent
 from makegood.cases.services import case_record_response
 from makegood.recovery.coach import CoachResult, coach_reply
 

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from makegood.cases.audit import audit_record
-from makegood.cases.models import Case, CaseEvent, EventKind, Feeling, Status
+from makegood.cases.models import Case, CaseEvent, Feeling, Status
 from makegood.cases.services import CaseActionError
-from makegood.recovery.models import RecoveryStep, StepKind, Suggestion
+from makegood.recovery.models import RecoveryEventKind, RecoveryStep, StepKind, Suggestion
 
 MAX_STEP_TEXT = 10_000
 
@@ -166,7 +166,7 @@ def recovery_step_record(
     step = RecoveryStep.objects.create(case=case, kind=kind, text=text, data=data, actor=user, at=at)
     CaseEvent.objects.create(
         case=case,
-        kind=EventKind.RECOVERY_STEP,
+        kind=RecoveryEventKind.RECOVERY_STEP,
         at=at,
         actor=user,
         body=text,

@@ -23,7 +23,8 @@ from django_htmx.http import push_url
 
 from makegood.accounts.requests import staff_user
 from makegood.cases.forms import ResolveForm
-from makegood.cases.models import Case, EventKind
+from makegood.cases.kinds import EventKind
+from makegood.cases.models import Case
 from makegood.cases.selectors import case_get_for_user
 from makegood.cases.services import MAX_STORY, CaseActionError
 from makegood.recovery.coach import BLOCK_NOTE, CoachResult

@@ -19,7 +19,8 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from makegood.accounts.models import Role, Team
-from makegood.cases.models import Case, CaseEvent, EventKind, Status
+from makegood.cases.kinds import EventKind
+from makegood.cases.models import Case, CaseEvent, Status
 from makegood.remedies.authority import ZERO, Policy, policy_merge
 from makegood.remedies.models import EmployeeAuthority, Escalation, Grant, RoleAuthority
 

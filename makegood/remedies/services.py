@@ -17,7 +17,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from makegood.cases.audit import audit_record
-from makegood.cases.models import Case, CaseEvent, EventKind
+from makegood.cases.kinds import EventKind
+from makegood.cases.models import Case, CaseEvent
 from makegood.cases.services import CaseActionError
 from makegood.remedies import tasks
 from makegood.remedies.authority import authority_remaining, check_within, money

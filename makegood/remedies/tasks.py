@@ -21,7 +21,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 
-from makegood.cases.models import Case, CaseEvent, EventKind
+from makegood.cases.kinds import EventKind
+from makegood.cases.models import Case, CaseEvent
 from makegood.cases.tasks import reply_subject
 from makegood.remedies.models import Grant, OutboundEvent, OutboundKind, OutboundStatus
 

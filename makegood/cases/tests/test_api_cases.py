@@ -10,7 +10,8 @@ from makegood.accounts.models import Role
 from makegood.accounts.services import api_token_issue
 from makegood.api import api
 from makegood.cases import api as cases_api
-from makegood.cases.models import Case, EventKind, Status
+from makegood.cases.kinds import EventKind
+from makegood.cases.models import Case, Status
 from makegood.cases.services import CaseActionError, case_resolve, case_take_ownership
 from makegood.cases.tests.factories import make_case, make_staff
 

@@ -17,7 +17,8 @@ from makegood.cases.breaches import (
     clock_sweep,
 )
 from makegood.cases.clock import clock_config
-from makegood.cases.models import AuditEntry, Case, CaseEvent, EventKind, Notification, ResponseTarget, Status
+from makegood.cases.kinds import EventKind
+from makegood.cases.models import AuditEntry, Case, CaseEvent, Notification, ResponseTarget, Status
 from makegood.cases.services import (
     case_record_response,
     case_reopen,

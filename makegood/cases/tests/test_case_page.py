@@ -10,7 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from makegood.accounts.models import Role
-from makegood.cases.models import Attachment, AuditEntry, CaseEvent, EventKind, Status
+from makegood.cases.kinds import EventKind
+from makegood.cases.models import Attachment, AuditEntry, CaseEvent, Status
 from makegood.cases.services import case_add_customer_message, case_record_response, case_take_ownership
 from makegood.cases.tests.factories import make_case, make_staff
 

@@ -8,7 +8,8 @@ import time_machine
 from django.utils import timezone
 
 from makegood.accounts.models import Role
-from makegood.cases.models import Case, Customer, EventKind
+from makegood.cases.kinds import EventKind
+from makegood.cases.models import Case, Customer
 from makegood.cases.queue import format_span
 from makegood.cases.services import case_record_response, case_resolve, case_take_ownership
 from makegood.cases.tests.factories import make_case, make_staff

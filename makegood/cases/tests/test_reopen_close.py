@@ -4,7 +4,8 @@ import pytest
 from django.utils import timezone
 
 from makegood.cases import signals
-from makegood.cases.models import AuditEntry, EventKind, Notification, Priority, Status
+from makegood.cases.kinds import EventKind
+from makegood.cases.models import AuditEntry, Notification, Priority, Status
 from makegood.cases.services import CaseActionError, case_close, case_reopen, case_resolve, case_take_ownership
 from makegood.cases.tests.factories import make_case
 

@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from makegood.appendonly import AppendOnlyError
-from makegood.cases.models import AuditEntry, Case, Customer, EventKind, ResponseTarget, Status
+from makegood.cases.kinds import EventKind
+from makegood.cases.models import AuditEntry, Case, Customer, ResponseTarget, Status
 from makegood.cases.services import CaseActionError, case_open, case_record_response, case_take_ownership
 from makegood.cases.tests.factories import make_case
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from makegood.accounts.models import ApiToken, Role, Team
 from makegood.accounts.roles import role_of
-from makegood.cases.models import AuditEntry, Case, CaseEvent, Channel, EventKind, Status
+from makegood.cases.kinds import EventKind
+from makegood.cases.models import AuditEntry, Case, CaseEvent, Channel, Status
 from makegood.cases.tests.factories import make_case
 from makegood.demo import content
 from makegood.demo.builders import demo_plan

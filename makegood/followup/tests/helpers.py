@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 from django.core import mail
 
-from makegood.cases.models import Case, EventKind
+from makegood.cases.kinds import EventKind
+from makegood.cases.models import Case
 from makegood.cases.services import case_record_response, case_resolve, case_take_ownership
 from makegood.cases.tests.factories import make_case
 from makegood.followup.models import FollowUp

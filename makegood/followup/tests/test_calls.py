@@ -10,7 +10,7 @@ from django.core import mail
 from makegood.accounts.models import Role
 from makegood.cases.models import Notification, Status
 from makegood.cases.tests.factories import make_staff
-from makegood.followup.models import FollowUp, Method, Outcome, State, Via
+from makegood.followup.models import FollowUp, FollowUpNotificationKind, Method, Outcome, State, Via
 from makegood.followup.selectors import calls_to_make_for
 from makegood.followup.tests.helpers import T0, follow_up_of, resolved_case, sweep
 from makegood.recovery.models import Suggestion
@@ -37,7 +37,7 @@ def test_a_phone_customer_gets_a_call_on_the_owners_list_not_an_email(alice, cal
     assert call_due.method == Method.CALL and call_due.state == State.SENT
     assert call_due.sent_to == "+14155550100"
     assert mail.outbox == []
-    notice = Notification.objects.get(kind=Notification.Kind.CALL_DUE)
+    notice = Notification.objects.get(kind=FollowUpNotificationKind.CALL_DUE)
     assert notice.user == alice and notice.case_id == call_due.case_id
     assert "Eli Moss" in notice.message
     assert calls_to_make_for(alice) == [call_due]
@@ -76,7 +76,7 @@ def test_the_owner_records_a_satisfied_call_and_the_case_closes(client, alice, c
     assert (answer.via, answer.recorded_by, answer.outcome) == (Via.CALL, alice, Outcome.CLOSED)
     assert call_due.case.status == Status.CLOSED
     assert Suggestion.objects.get(case=call_due.case).recorded_by == alice
-    assert not Notification.objects.filter(kind=Notification.Kind.CALL_DUE, read_at__isnull=True).exists()
+    assert not Notification.objects.filter(kind=FollowUpNotificationKind.CALL_DUE, read_at__isnull=True).exists()
     assert calls_to_make_for(alice) == []
     assert mail.outbox == []  # thanked on the phone, not by e-mail
 
@@ -125,11 +125,11 @@ def test_an_unrecorded_call_is_put_back_on_the_list_once_then_marked_no_response
         sweep(django_capture_on_commit_callbacks)
         call_due.refresh_from_db()
         assert call_due.state == State.REMINDED
-        assert Notification.objects.filter(kind=Notification.Kind.CALL_DUE, user=alice).count() == 2
+        assert Notification.objects.filter(kind=FollowUpNotificationKind.CALL_DUE, user=alice).count() == 2
         assert calls_to_make_for(alice) == [call_due]
         clock.shift(timedelta(days=3))
         sweep(django_capture_on_commit_callbacks)
     call_due.refresh_from_db()
     assert call_due.state == State.NO_RESPONSE
     assert calls_to_make_for(alice) == []
-    assert not Notification.objects.filter(kind=Notification.Kind.CALL_DUE, read_at__isnull=True).exists()
+    assert not Notification.objects.filter(kind=FollowUpNotificationKind.CALL_DUE, read_at__isnull=True).exists()

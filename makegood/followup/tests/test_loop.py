@@ -7,9 +7,10 @@ import pytest
 import time_machine
 from django.core import mail
 
-from makegood.cases.models import EventKind, Notification, Priority, Status
+from makegood.cases.kinds import EventKind
+from makegood.cases.models import Notification, Priority, Status
 from makegood.followup import signals
-from makegood.followup.models import FollowUp, Method, Outcome, State
+from makegood.followup.models import FollowUp, FollowUpEventKind, Method, Outcome, State
 from makegood.followup.tests.helpers import T0, resolve_again, resolved_case, survey_paths, sweep
 from makegood.recovery.models import Suggestion
 
@@ -95,7 +96,7 @@ def test_the_loop_runs_from_resolution_to_closure_through_a_reopen(client, alice
         signals.followup_answered.disconnect(heard)
 
     assert [(pk, state) for pk, state, _at in answered] == [(first.pk, State.ANSWERED), (second.pk, State.ANSWERED)]
-    steps = [e.data["step"] for e in case.events.filter(kind=EventKind.FOLLOW_UP).order_by("at", "pk")]
+    steps = [e.data["step"] for e in case.events.filter(kind=FollowUpEventKind.FOLLOW_UP).order_by("at", "pk")]
     assert steps == ["sent", "answered", "sent", "answered", "thanked"]
     statuses = [
         (e.data["from"], e.data["to"]) for e in case.events.filter(kind=EventKind.STATUS_CHANGED).order_by("at", "pk")

@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from makegood.accounts.models import Role
-from makegood.cases.models import AuditEntry, EventKind
+from makegood.cases.kinds import EventKind
+from makegood.cases.models import AuditEntry
 from makegood.cases.services import case_close, case_reopen, case_resolve, case_take_ownership
 from makegood.cases.tests.factories import make_case, make_staff
-from makegood.followup.models import FollowUp, FollowUpPolicy, Method, State
+from makegood.followup.models import FollowUp, FollowUpEventKind, FollowUpPolicy, Method, State
 from makegood.followup.services import followup_schedule, is_dissatisfied, method_for
 from makegood.followup.tests.helpers import T0, follow_up_of, resolved_case
 
@@ -45,7 +46,7 @@ def test_closing_or_reopening_a_case_some_other_way_cancels_the_pending_follow_u
     case_close(case=closed, note="The customer phoned to say thanks.", actor=alice)
     follow_up = follow_up_of(closed)
     assert follow_up.state == State.CANCELLED and follow_up.cancel_reason == "The case was closed."
-    assert closed.events.filter(kind=EventKind.FOLLOW_UP, data__step="cancelled", actor=alice).exists()
+    assert closed.events.filter(kind=FollowUpEventKind.FOLLOW_UP, data__step="cancelled", actor=alice).exists()
 
     reopened = resolved_case(alice, customer_email="again@example.com")
     case_reopen(case=reopened, reason="The customer wrote back: still broken.")
@@ -76,7 +77,7 @@ def test_a_customer_we_cannot_reach_gets_a_timeline_line_instead_of_a_follow_up(
     case.customer.save()
     FollowUp.objects.all().delete()
     assert followup_schedule(case=case) is None
-    assert case.events.filter(kind=EventKind.FOLLOW_UP, data__step="not_scheduled").exists()
+    assert case.events.filter(kind=FollowUpEventKind.FOLLOW_UP, data__step="not_scheduled").exists()
 
 
 @pytest.mark.parametrize(

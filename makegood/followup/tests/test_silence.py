@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.core import mail
 
-from makegood.cases.models import EventKind, Status
-from makegood.followup.models import FollowUp, FollowUpPolicy, State
+from makegood.cases.models import Status
+from makegood.followup.models import FollowUp, FollowUpEventKind, FollowUpPolicy, State
 from makegood.followup.selectors import followup_outcomes
 from makegood.followup.tests.helpers import T0, follow_up_of, resolved_case, survey_paths, sweep
 
@@ -46,7 +46,7 @@ def test_a_silent_customer_is_reminded_once_and_then_marked_no_response(alice, d
         assert follow_up.state == State.NO_RESPONSE and follow_up.no_response_at == T0 + timedelta(days=6)
         case.refresh_from_db()
         assert case.status == Status.RESOLVED
-        event = case.events.filter(kind=EventKind.FOLLOW_UP, data__step="no_response").get()
+        event = case.events.filter(kind=FollowUpEventKind.FOLLOW_UP, data__step="no_response").get()
         assert event.body == "No answer after 5 days: the case stays resolved."
         assert len(mail.outbox) == 2
 

@@ -10,10 +10,9 @@ from django.core import mail
 from django.db import connection
 
 from makegood.accounts.models import Role
-from makegood.cases.models import EventKind
 from makegood.cases.tests.factories import TeamFactory, make_staff
 from makegood.followup import tasks
-from makegood.followup.models import FollowUp, State
+from makegood.followup.models import FollowUp, FollowUpEventKind, State
 from makegood.followup.services import LEASE, MAX_ATTEMPTS
 from makegood.followup.tests.helpers import T0, follow_up_of, resolved_case, survey_paths, sweep
 from makegood.remedies.tests.conftest import real_database  # noqa: F401 (a fixture)
@@ -97,7 +96,7 @@ def test_a_failing_mail_server_is_retried_and_then_the_follow_up_is_cancelled_on
     follow_up = FollowUp.objects.get()
     assert follow_up.state == State.CANCELLED
     assert "could not be e-mailed after 5 attempts" in follow_up.cancel_reason
-    assert follow_up.case.events.filter(kind=EventKind.FOLLOW_UP, data__step="send_failed").exists()
+    assert follow_up.case.events.filter(kind=FollowUpEventKind.FOLLOW_UP, data__step="send_failed").exists()
 
 
 def test_a_transient_failure_is_followed_by_one_successful_send(due, django_capture_on_commit_callbacks):

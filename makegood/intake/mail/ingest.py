@@ -27,7 +27,8 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from makegood.cases.customers import normalize_email
-from makegood.cases.models import Attachment, Case, CaseEvent, EventKind, find_reference
+from makegood.cases.kinds import EventKind
+from makegood.cases.models import Attachment, Case, CaseEvent, find_reference
 from makegood.cases.services import MAX_NAME, MAX_STORY, MAX_SUBJECT, case_add_customer_message, case_open
 from makegood.intake.mail.parse import ParsedAttachment, ParsedMessage, parse_message, synthetic_message_id
 from makegood.intake.mail.sources import SourceMessage, open_source

@@ -13,7 +13,8 @@ from django.test import Client
 from makegood import api as api_module
 from makegood.accounts.models import ApiToken, Role
 from makegood.accounts.services import api_token_issue
-from makegood.cases.models import AuditEntry, Case, CaseEvent, Customer, EventKind
+from makegood.cases.kinds import EventKind
+from makegood.cases.models import AuditEntry, Case, CaseEvent, Customer
 from makegood.cases.tests.factories import make_staff
 from makegood.intake.models import IdempotencyKey
 

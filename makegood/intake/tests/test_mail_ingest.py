@@ -6,7 +6,8 @@ import pytest
 from django.core import mail
 from django.core.files.storage import default_storage, storages
 
-from makegood.cases.models import Attachment, Case, CaseEvent, Customer, EventKind
+from makegood.cases.kinds import EventKind
+from makegood.cases.models import Attachment, Case, CaseEvent, Customer
 from makegood.cases.services import MAX_STORY
 from makegood.cases.tests.factories import make_case
 from makegood.intake.mail.ingest import Outcome, email_ingest, storage_filename

@@ -4,7 +4,8 @@ import pytest
 from django.core import mail
 
 from makegood.accounts.models import Role
-from makegood.cases.models import AuditEntry, Case, CaseEvent, Customer, EventKind, Status
+from makegood.cases.kinds import EventKind
+from makegood.cases.models import AuditEntry, Case, CaseEvent, Customer, Status
 from makegood.cases.services import CaseActionError
 from makegood.cases.tests.factories import make_staff
 from makegood.intake.forms import form_token_new

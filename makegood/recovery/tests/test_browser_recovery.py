@@ -13,7 +13,8 @@ from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
 from makegood.accounts.models import Role
-from makegood.cases.models import Case, EventKind, Status
+from makegood.cases.kinds import EventKind
+from makegood.cases.models import Case, Status
 from makegood.cases.tests.factories import TeamFactory, make_case, make_staff
 from makegood.cases.tests.test_browser_flow import snap
 from makegood.recovery.models import RecoveryStep, Suggestion

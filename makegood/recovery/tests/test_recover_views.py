@@ -7,10 +7,10 @@ import pytest
 from django.contrib.auth.models import User
 
 from makegood.accounts.models import Role
-from makegood.cases.models import Case, CaseEvent, EventKind, Feeling, Status
+from makegood.cases.models import Case, CaseEvent, Feeling, Status
 from makegood.cases.services import case_take_ownership
 from makegood.cases.tests.factories import make_case, make_staff
-from makegood.recovery.models import RecoveryStep, ScriptPrompt, StepKind, Suggestion
+from makegood.recovery.models import RecoveryEventKind, RecoveryStep, ScriptPrompt, StepKind, Suggestion
 from makegood.recovery.scripts import DEFAULT_PROMPTS
 from makegood.recovery.services import recovery_step_record
 
@@ -134,7 +134,7 @@ def test_a_whole_conversation_is_recorded_through_the_screen_and_lands_in_the_ti
     case.refresh_from_db()
     assert case.expectation == "A new lamp" and case.feeling == Feeling.DISAPPOINTED
     assert Suggestion.objects.get(case=case).text == "Better packing"
-    events = CaseEvent.objects.filter(case=case, kind=EventKind.RECOVERY_STEP).order_by("at", "pk")
+    events = CaseEvent.objects.filter(case=case, kind=RecoveryEventKind.RECOVERY_STEP).order_by("at", "pk")
     assert [e.data["step"] for e in events] == [kind for kind, _ in posts]
 
     html = owner.get(f"/cases/{case.reference}/").content.decode()

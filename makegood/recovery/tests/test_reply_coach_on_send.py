@@ -7,7 +7,8 @@ from html import unescape
 import pytest
 from django.core import mail
 
-from makegood.cases.models import Case, CaseEvent, EventKind, Status
+from makegood.cases.kinds import EventKind
+from makegood.cases.models import Case, CaseEvent, Status
 from makegood.cases.services import case_record_response, case_take_ownership
 from makegood.cases.tests.factories import make_case
 from makegood.recovery.replies import ReplyRefused, case_message_send

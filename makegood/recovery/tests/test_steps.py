@@ -1,10 +1,10 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from makegood.cases.models import EventKind, Feeling
+from makegood.cases.models import Feeling
 from makegood.cases.services import CaseActionError, case_resolve, case_take_ownership
 from makegood.cases.tests.factories import make_case
-from makegood.recovery.models import RecoveryStep, StepKind, Suggestion
+from makegood.recovery.models import RecoveryEventKind, RecoveryStep, StepKind, Suggestion
 from makegood.recovery.scripts import DEFAULT_PROMPTS, script_prompts
 from makegood.recovery.services import recovery_progress, recovery_step_record
 
@@ -31,7 +31,7 @@ def test_a_whole_conversation_is_recorded_in_order_and_in_the_timeline(owned_cas
 
     kinds = list(RecoveryStep.objects.filter(case=case).values_list("kind", flat=True))
     assert kinds == [StepKind.LISTEN, StepKind.REPEAT_BACK, StepKind.APOLOGIZE, StepKind.EMPATHY, "solve", "thank"]
-    assert case.events.filter(kind=EventKind.RECOVERY_STEP).count() == 6
+    assert case.events.filter(kind=RecoveryEventKind.RECOVERY_STEP).count() == 6
     case.refresh_from_db()
     assert case.expectation == "A new one by Friday"
     assert case.feeling == Feeling.FRUSTRATED

@@ -8,10 +8,11 @@ from django.core import mail
 from django.test import Client
 
 from makegood.accounts.services import api_token_issue
-from makegood.cases.models import Case, CaseEvent, EventKind, Feeling, Status
+from makegood.cases.kinds import EventKind
+from makegood.cases.models import Case, CaseEvent, Feeling, Status
 from makegood.cases.services import case_add_customer_message, case_record_response, case_take_ownership
 from makegood.cases.tests.factories import make_case
-from makegood.recovery.models import RecoveryStep, Suggestion
+from makegood.recovery.models import RecoveryEventKind, RecoveryStep, Suggestion
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +81,7 @@ def test_a_whole_conversation_is_recorded_and_read_back_through_the_api(case, to
     assert empathy["feeling"] == "frustrated" and empathy["text"] == ""
     assert solve["accepted"] is True
     assert thank["suggestion"] == "Pack it better"
-    assert CaseEvent.objects.filter(case=case, kind=EventKind.RECOVERY_STEP).count() == 6
+    assert CaseEvent.objects.filter(case=case, kind=RecoveryEventKind.RECOVERY_STEP).count() == 6
     case.refresh_from_db()
     assert case.feeling == Feeling.FRUSTRATED and case.expectation == "A new one"
     assert Suggestion.objects.get(case=case).text == "Pack it better"

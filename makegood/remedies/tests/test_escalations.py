@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from makegood.accounts.models import Role
-from makegood.cases.models import AuditEntry, EventKind
+from makegood.cases.kinds import EventKind
+from makegood.cases.models import AuditEntry
 from makegood.cases.services import CaseActionError, case_take_ownership
 from makegood.cases.tests.factories import make_staff
 from makegood.remedies import escalations

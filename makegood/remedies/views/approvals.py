@@ -19,7 +19,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from makegood.accounts.requests import staff_user
-from makegood.cases.models import Channel, EventKind, Feeling, LossKind, Severity
+from makegood.cases.kinds import EventKind
+from makegood.cases.models import Channel, Feeling, LossKind, Severity
 from makegood.cases.selectors import cases_visible_to
 from makegood.cases.services import CaseActionError
 from makegood.remedies.authority import Remaining, money

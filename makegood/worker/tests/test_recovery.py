@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from makegood.cases.models import EventKind
+from makegood.cases.kinds import EventKind
 from makegood.cases.tasks import send_acknowledgement
 from makegood.cases.tests.factories import make_case
 from makegood.worker import services

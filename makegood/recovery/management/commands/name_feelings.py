@@ -12,7 +12,7 @@ from typing import Any, BinaryIO
 
 from django.core.management.base import BaseCommand
 
-from makegood.recovery.feelings import detector
+from makegood.feelings import detector
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 Reads a GoEmotions-format TSV (default `../shared/data/goemotions/train.tsv` beside the project),
 maps its labels to Makegood's feelings as `MAPPING.md` says (and to their shades, see `goemotions.py`),
 trains on the single-label rows and writes the model (default: the one shipped in
-`makegood/recovery/feelings/`). Deterministic.
+`makegood/feelings/`). Deterministic.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from makegood.recovery.feelings import MODEL_PATH
-from makegood.recovery.feelings.goemotions import read_examples, single_label_shades
+from makegood.feelings import MODEL_PATH
+from makegood.feelings.goemotions import read_examples, single_label_shades
 
 
 def default_train_path() -> Path:
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         parser.add_argument("--folds", type=int, default=5, help="Folds for tuning offsets and calibration.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from makegood.recovery.feelings.training import train  # scikit-learn only when training
+        from makegood.feelings.training import train  # scikit-learn only when training
 
         path: Path = options["train"] or default_train_path()
         if not path.is_file():

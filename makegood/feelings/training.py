@@ -36,9 +36,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
-from makegood.recovery.feelings.labels import FEELINGS, NEUTRAL
-from makegood.recovery.feelings.lexicon import CUES, CueMatcher
-from makegood.recovery.feelings.model import Detector, char_features, cue_features, normalise, word_features
+from makegood.feelings.labels import FEELINGS, NEUTRAL
+from makegood.feelings.lexicon import CUES, CueMatcher
+from makegood.feelings.model import Detector, char_features, cue_features, normalise, word_features
 
 C = 0.1  # the SVM's regularisation, chosen by cross-validation on train (0.05-0.2 score alike)
 ABSENT = -50.0  # the score of a feeling the training data never shows

@@ -33,8 +33,8 @@ from typing import Any
 
 import numpy as np
 
-from makegood.recovery.feelings.labels import FEELINGS, NEUTRAL
-from makegood.recovery.feelings.lexicon import CueMatcher
+from makegood.feelings.labels import FEELINGS, NEUTRAL
+from makegood.feelings.lexicon import CueMatcher
 
 FORMAT = "makegood-feelings/2"
 MAX_CHARS = 2000  # longer texts are read at their head and tail (where feelings are stated), to bound the time

@@ -14,16 +14,16 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from makegood.cases.models import Feeling as CaseFeeling
-from makegood.recovery.feelings import FEELINGS, Detector, name_feeling, name_feelings
-from makegood.recovery.feelings.evaluation import evaluate
-from makegood.recovery.feelings.goemotions import (
+from makegood.feelings import FEELINGS, Detector, name_feeling, name_feelings
+from makegood.feelings.evaluation import evaluate
+from makegood.feelings.goemotions import (
     Example,
     feelings_of,
     read_examples,
     single_label,
     single_label_shades,
 )
-from makegood.recovery.feelings.lexicon import CUES, CueMatcher
+from makegood.feelings.lexicon import CUES, CueMatcher
 
 DEV_TSV = Path(settings.BASE_DIR).parent / "shared" / "data" / "goemotions" / "dev.tsv"
 # The target; the shipped model scores 0.5518 (`bench/feelings.py`).
@@ -98,7 +98,7 @@ def test_the_detector_names_exactly_the_feelings_a_case_can_store() -> None:
 
 
 def test_the_confidence_is_the_probability_of_the_feeling_named() -> None:
-    from makegood.recovery.feelings import detector
+    from makegood.feelings import detector
 
     model = detector()
     probabilities = model.probabilities("I'm worried my card was charged twice")

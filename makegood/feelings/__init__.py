@@ -1,6 +1,6 @@
 """Feeling detection: the feeling a customer's words show, with a confidence, for the Empathy step.
 
-    from makegood.recovery.feelings import name_feeling, name_feelings
+    from makegood.feelings import name_feeling, name_feelings
     name_feeling("I'm worried my card was charged twice")   # Feeling(feeling='anxious', confidence=0.7957)
     name_feelings(["Thank you so much!", ""])                # [Feeling('grateful', ...), Feeling('neutral', 1.0)]
 
@@ -29,8 +29,8 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-from makegood.recovery.feelings.labels import FEELINGS, NEUTRAL
-from makegood.recovery.feelings.model import Detector, Feeling
+from makegood.feelings.labels import FEELINGS, NEUTRAL
+from makegood.feelings.model import Detector, Feeling
 
 __all__ = ["FEELINGS", "MODEL_PATH", "NEUTRAL", "Detector", "Feeling", "detector", "name_feeling", "name_feelings"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from makegood.recovery.feelings.labels import FEELINGS
+from makegood.feelings.labels import FEELINGS
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from makegood.recovery.feelings.labels import NEUTRAL
+from makegood.feelings.labels import NEUTRAL
 
 # The 28 labels of GoEmotions, in the order of its `labels.txt` (the ids index into it).
 GOEMOTIONS_LABELS: tuple[str, ...] = (
