@@ -28,16 +28,10 @@ from makegood.cases.schemas import (
     ValidationErrorOut,
 )
 from makegood.cases.selectors import case_get_for_user, cases_visible_to
+from makegood.edges import rekeyed
 from makegood.intake.services import MAX_KEY, IdempotencyConflict, intake_case_open
 
 router = Router(tags=["cases"])
-
-
-def _rekeyed(exc: ValidationError, paths: dict[str, str]) -> ValidationError:
-    """A service's field names -> the request's JSON paths, so clients can point at the field."""
-    if not hasattr(exc, "error_dict"):
-        return exc
-    return ValidationError({paths.get(field, field): messages for field, messages in exc.message_dict.items()})
 
 
 @router.post(
@@ -82,7 +76,7 @@ def case_create(
             created_by=user,
         )
     except ValidationError as exc:
-        raise _rekeyed(exc, INTAKE_FIELD_PATHS) from exc
+        raise rekeyed(exc, INTAKE_FIELD_PATHS) from exc
     except IdempotencyConflict as exc:
         return Status(422, {"detail": str(exc), "errors": {"Idempotency-Key": [str(exc)]}})
     case = result.case

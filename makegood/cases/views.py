@@ -25,6 +25,7 @@ from makegood.cases.notifications import notification_mark_read, notification_ro
 from makegood.cases.queue import clock_of, queue_for, queue_team_for
 from makegood.cases.selectors import case_get_for_user
 from makegood.cases.services import CaseActionError, case_resolve, case_take_ownership
+from makegood.edges import is_htmx
 from makegood.recovery.models import RecoveryEventKind, RecoveryStep
 from makegood.recovery.replies import ReplyRefused, case_message_send
 from makegood.recovery.services import recovery_progress
@@ -77,7 +78,7 @@ def queue_rows(request: HttpRequest) -> HttpResponse:
 def _back_to_queue(request: HttpRequest) -> HttpResponse:
     """After an action taken from the queue: the refreshed queue (htmx), else a redirect to it."""
     team_slug = request.POST.get("team", "")
-    if getattr(request, "htmx", False):
+    if is_htmx(request):
         return render(request, "cases/_queue.html", _queue_context(request, team_slug))
     return redirect(reverse("queue") + (f"?{urlencode({'team': team_slug})}" if team_slug else ""))
 

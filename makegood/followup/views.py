@@ -17,6 +17,7 @@ from makegood.accounts.requests import staff_user
 from makegood.accounts.roles import report_scope
 from makegood.cases.models import Status
 from makegood.cases.selectors import case_get_for_user
+from makegood.edges import form_add_service_errors
 from makegood.followup.forms import AnswerForm, CallAnswerForm
 from makegood.followup.links import LinkExpired, LinkInvalid, follow_up_from_token
 from makegood.followup.models import ANSWERABLE_STATES, FollowUp, FollowUpAnswer, Outcome, Via
@@ -27,16 +28,6 @@ from makegood.remedies.forms import ReportFilterForm
 
 def _public(**context: object) -> dict[str, object]:
     return {"business_name": settings.BUSINESS_NAME, **context}
-
-
-def _add_service_errors(form: AnswerForm, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        for message in exc.messages:
-            form.add_error(None, message)
-        return
-    for field, field_messages in exc.message_dict.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 def _answer_of(follow_up: FollowUp) -> FollowUpAnswer | None:
@@ -88,7 +79,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         try:
             followup_answer(follow_up=follow_up, via=Via.WEB, **form.answer_kwargs())
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            form_add_service_errors(form, exc)
         except FollowUpError:
             # Answered a moment ago (a double click) or closed meanwhile: the page says which.
             return redirect(request.path)
@@ -120,7 +111,7 @@ def call_answer(request: HttpRequest, reference: str, follow_up_id: int) -> Http
         try:
             answer = followup_answer(follow_up=follow_up, via=Via.CALL, recorded_by=user, **form.answer_kwargs())
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            form_add_service_errors(form, exc)
         except FollowUpError as exc:
             messages.error(request, f"{case.reference}: {exc}")
             return redirect("case_detail", reference=case.reference)

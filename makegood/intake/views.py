@@ -24,6 +24,7 @@ from makegood.cases.kinds import EventKind
 from makegood.cases.models import Case
 from makegood.cases.queue import format_target
 from makegood.cases.services import CaseActionError, case_record_response, case_take_ownership
+from makegood.edges import form_add_service_errors
 from makegood.intake.forms import (
     SERVICE_TO_FORM_FIELD,
     ComplaintForm,
@@ -56,17 +57,6 @@ def _thanks_url(case: Case) -> str:
     # Not timestamped, so that a double submit lands on exactly the same address.
     token = signing.Signer(salt=THANKS_SALT).sign_object({"case": case.pk})
     return reverse("complaint_thanks", kwargs={"token": token})
-
-
-def _add_service_errors(form: IntakeForm, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        for message in exc.messages:
-            form.add_error(None, message)
-        return
-    for field, field_messages in exc.message_dict.items():
-        target = SERVICE_TO_FORM_FIELD.get(field)
-        for message in field_messages:
-            form.add_error(target if target in form.fields else None, message)
 
 
 def _previous_submit(scope: str, token: str) -> IdempotencyKey | None:
@@ -113,7 +103,7 @@ def complaint_form(request: HttpRequest) -> HttpResponse:
         try:
             result = intake_case_open(scope=WEBFORM_SCOPE, idempotency_key=token, **form.intake_kwargs())
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            form_add_service_errors(form, exc, SERVICE_TO_FORM_FIELD)
         except IdempotencyConflict:
             # The same form sent twice at once, changed in between: the first one counts.
             previous = _previous_submit(WEBFORM_SCOPE, token)
@@ -179,7 +169,7 @@ def staff_entry(request: HttpRequest) -> HttpResponse:
                     case = case_take_ownership(case=case, user=user)
                     case_record_response(case=case, user=user, kind=EventKind.CONTACT, body=form.contact_note())
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            form_add_service_errors(form, exc, SERVICE_TO_FORM_FIELD)
         except CaseActionError as exc:
             form.add_error(None, str(exc))
         except IdempotencyConflict:

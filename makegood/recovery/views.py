@@ -27,6 +27,7 @@ from makegood.cases.kinds import EventKind
 from makegood.cases.models import Case
 from makegood.cases.selectors import case_get_for_user
 from makegood.cases.services import MAX_STORY, CaseActionError
+from makegood.edges import is_htmx
 from makegood.recovery.coach import BLOCK_NOTE, CoachResult
 from makegood.recovery.forms import STEP_FORMS, StepForm
 from makegood.recovery.models import RecoveryStep, StepKind
@@ -35,10 +36,6 @@ from makegood.recovery.scripts import script_prompts
 from makegood.recovery.services import Progress, recovery_progress, recovery_step_blocker, recovery_step_record
 
 STEP_ORDER: tuple[str, ...] = tuple(StepKind.values)
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
 
 
 def _language() -> str:
@@ -230,7 +227,7 @@ def _recover_context(
         "resolve_form": ResolveForm(initial={"resolution": last_solve.text if last_solve else ""})
         if progress.thanked and editable
         else None,
-        "is_htmx": _is_htmx(request),
+        "is_htmx": is_htmx(request),
         "now": timezone.now(),
     }
 
@@ -241,7 +238,7 @@ def _recover_url(case: Case, step: str = "") -> str:
 
 
 def _render_recover(request: HttpRequest, context: dict[str, Any], *, status: int = 200) -> HttpResponse:
-    if _is_htmx(request):
+    if is_htmx(request):
         # htmx swaps only 2xx answers in; the form's errors are in this one.
         return render(request, "recovery/_recover.html", context)
     return render(request, "recovery/recover.html", context, status=status)
@@ -279,7 +276,7 @@ def recover_step(request: HttpRequest, reference: str, kind: str) -> HttpRespons
         else:
             messages.success(request, f"{StepKind(kind).label}: recorded.")
             case.refresh_from_db()
-            if not _is_htmx(request):
+            if not is_htmx(request):
                 return redirect(_recover_url(case, recovery_progress(list(case.recovery_steps.all())).next_step))
             context = _recover_context(request, case)
             response = _render_recover(request, context)

@@ -23,6 +23,7 @@ from makegood.accounts.requests import token_user
 from makegood.cases.models import Case, LossKind, Severity
 from makegood.cases.schemas import ErrorOut, ValidationErrorOut, storable_text
 from makegood.cases.selectors import case_get_for_user, cases_visible_to
+from makegood.edges import rekeyed
 from makegood.remedies.escalations import approval_decide, escalation_open
 from makegood.remedies.loss import case_loss_record
 from makegood.remedies.models import (
@@ -49,13 +50,6 @@ router = Router(tags=["remedies"])
 MONEY_EXAMPLE = "12.50"
 MAX_MONEY_TEXT = 30
 REPLAYED_HEADER = "Idempotent-Replayed"
-
-
-def _rekeyed(exc: ValidationError, paths: dict[str, str]) -> ValidationError:
-    """The service's field names -> the request's, so that clients can point at the field."""
-    if not hasattr(exc, "error_dict"):
-        return exc
-    return ValidationError({paths.get(field, field): messages for field, messages in exc.message_dict.items()})
 
 
 def _s(value: Decimal | None) -> str | None:
@@ -564,7 +558,7 @@ def grant_create(
             note=payload.note,
         )
     except ValidationError as exc:
-        raise _rekeyed(exc, GRANT_PATHS) from exc
+        raise rekeyed(exc, GRANT_PATHS) from exc
     response["Location"] = request.path.rstrip("/")
     if grant.replayed:
         response[REPLAYED_HEADER] = "true"
@@ -650,7 +644,7 @@ def offer_choice(
             order_reference=payload.order_reference,
         )
     except ValidationError as exc:
-        raise _rekeyed(exc, {"idempotency_key": "Idempotency-Key"}) from exc
+        raise rekeyed(exc, {"idempotency_key": "Idempotency-Key"}) from exc
     if grant.replayed:
         response[REPLAYED_HEADER] = "true"
     offer.refresh_from_db()
@@ -742,7 +736,7 @@ def escalation_decide(request: HttpRequest, escalation_id: int, payload: Decisio
             amount=payload.amount,
         )
     except ValidationError as exc:
-        raise _rekeyed(exc, {"remedy_type": "remedy_type_id"}) from exc
+        raise rekeyed(exc, {"remedy_type": "remedy_type_id"}) from exc
     escalation = Escalation.objects.select_related("case", "raised_by", "decided_by").get(pk=escalation.pk)
     return _escalation_out(escalation)
 

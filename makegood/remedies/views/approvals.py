@@ -23,13 +23,13 @@ from makegood.cases.kinds import EventKind
 from makegood.cases.models import Channel, Feeling, LossKind, Severity
 from makegood.cases.selectors import cases_visible_to
 from makegood.cases.services import CaseActionError
+from makegood.edges import is_htmx
 from makegood.remedies.authority import Remaining, money
 from makegood.remedies.escalations import approval_decide
 from makegood.remedies.forms import DecisionForm
 from makegood.remedies.models import Escalation, RemedyKind, RemedyType
 from makegood.remedies.presenters import options_shown
 from makegood.remedies.selectors import authority_status, escalations_pending_for, remedy_types_active
-from makegood.remedies.views.common import is_htmx
 
 
 def _label(choices: Any, value: str) -> str:

@@ -27,6 +27,7 @@ from makegood.accounts.requests import staff_user
 from makegood.cases.models import Case
 from makegood.cases.selectors import case_get_for_user
 from makegood.cases.services import CaseActionError
+from makegood.edges import is_htmx
 from makegood.remedies.authority import Remaining, money
 from makegood.remedies.escalations import escalation_open
 from makegood.remedies.forms import (
@@ -68,7 +69,6 @@ from makegood.remedies.selectors import (
     remedy_types_active,
 )
 from makegood.remedies.services import remedy_grant
-from makegood.remedies.views.common import is_htmx
 
 PANEL = "remedies/_panel.html"
 PAGE = "remedies/panel_page.html"
