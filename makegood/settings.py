@@ -120,6 +120,7 @@ MAKEGOOD_PERIODIC_TASKS: dict[str, int] = {
     "makegood.cases.tasks.sweep_clocks": 15,
     "makegood.followup.tasks.sweep_followups": 60,
     "makegood.webhooks.tasks.sweep_deliveries": 60,
+    "makegood.intake.tasks.sweep_raw_mail": 3600,
 }
 # Each worker process records a heartbeat this often (seconds); a task still RUNNING under a
 # worker not seen for STALE_AFTER seconds was interrupted (the process died) and goes back to the
@@ -165,6 +166,11 @@ MAKEGOOD_PAYMENT_WEBHOOK_SECRET = env.str("MAKEGOOD_PAYMENT_WEBHOOK_SECRET", def
 # Request bodies: a complaint is text, attachments come by e-mail.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 MAKEGOOD_MAX_ATTACHMENT_BYTES = env.int("MAKEGOOD_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
+# E-mail intake: a mailbox message that fails this many times is set aside for a person instead of
+# being retried forever; raw messages kept (rejected ones, and those cut to fit a case) are
+# forgotten after this many days (0: kept until deleted).
+MAKEGOOD_MAIL_MAX_ATTEMPTS = env.int("MAKEGOOD_MAIL_MAX_ATTEMPTS", default=3)
+MAKEGOOD_MAIL_RAW_RETENTION_DAYS = env.int("MAKEGOOD_MAIL_RAW_RETENTION_DAYS", default=365)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie

@@ -100,6 +100,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "webhooks.change_webhookendpoint",
         "webhooks.delete_webhookendpoint",
         "webhooks.view_webhookdelivery",
+        "intake.view_inboundmessage",
+        "intake.retry_inboundmessage",
     ],
 }
 

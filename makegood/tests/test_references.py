@@ -79,9 +79,7 @@ def test_every_page_that_takes_a_reference_answers_404_to_a_malformed_one(client
 @pytest.mark.django_db
 @pytest.mark.parametrize("operation", REFERENCE_OPERATIONS, ids=lambda op: f"{op.method} {op.path}")
 @pytest.mark.parametrize("reference", WALKED)
-def test_every_endpoint_that_takes_a_reference_answers_404_to_a_malformed_one(
-    client, admin_user, operation, reference
-):
+def test_every_endpoint_that_takes_a_reference_answers_404_to_a_malformed_one(client, admin_user, operation, reference):
     token = api_token_issue(user=admin_user)
     response = client.generic(
         operation.method,
