@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import time
 from datetime import timedelta
 from typing import Any
@@ -20,12 +21,19 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as RequestValidationError
 from ninja.security import HttpBearer
 
 from makegood.accounts.models import ApiToken
 from makegood.cases.services import CaseActionError
+from makegood.throttle import (
+    AddressThrottle,
+    RateLimited,
+    TokenThrottle,
+    authentication_failed,
+    check_authentication_allowed,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +97,7 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
     auth=BearerToken(),
+    throttle=[TokenThrottle(), AddressThrottle()],
 )
 
 
@@ -99,8 +108,26 @@ def _error(request: HttpRequest, status: int, detail: str, errors: dict[str, lis
     return api.create_response(request, body, status=status)
 
 
+def _too_many(request: HttpRequest, detail: str, retry_after: int) -> HttpResponse:
+    response = _error(request, 429, f"{detail} Try again in {retry_after} seconds.")
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+@api.exception_handler(Throttled)
+def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    """Over the per-token or per-address limit (makegood/throttle.py)."""
+    return _too_many(request, "Too many requests.", max(1, math.ceil(exc.wait or 1)))
+
+
 @api.exception_handler(AuthenticationError)
 def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    # Counted: an address that keeps sending bad tokens is answered 429 instead, until its window ends.
+    try:
+        check_authentication_allowed(request)
+    except RateLimited as limited:
+        return _too_many(request, str(limited), limited.retry_after)
+    authentication_failed(request)
     response = _error(
         request,
         401,

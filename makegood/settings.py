@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "makegood.throttle.LoginThrottleMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -106,6 +107,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://makegood_cache")}
 RATELIMIT_USE_CACHE = "default"
+# Who the client is behind a reverse proxy (makegood/throttle.py): the number of proxies in front
+# of the app, or their addresses / networks. Unset, X-Forwarded-For is ignored (anyone can send it).
+MAKEGOOD_PROXY_COUNT = env.int("MAKEGOOD_PROXY_COUNT", default=0)
+MAKEGOOD_TRUSTED_PROXIES = env.list("MAKEGOOD_TRUSTED_PROXIES", default=[])
+RATELIMIT_IP_META_KEY = "makegood.throttle.ratelimit_ip"
+# Limits, as count/period (`20/m`, `10/15m`); empty turns one off. Failed authentications from one
+# address (wrong passwords, bad tokens) and failed logins per username lock them out until the
+# window ends; API requests are counted per token and per address. Over a limit: 429, Retry-After.
+MAKEGOOD_RATE_AUTH_FAILURES = env.str("MAKEGOOD_RATE_AUTH_FAILURES", default="20/m")
+MAKEGOOD_RATE_LOGIN_FAILURES_PER_USER = env.str("MAKEGOOD_RATE_LOGIN_FAILURES_PER_USER", default="10/15m")
+MAKEGOOD_RATE_API_TOKEN = env.str("MAKEGOOD_RATE_API_TOKEN", default="1200/m")
+MAKEGOOD_RATE_API_ADDRESS = env.str("MAKEGOOD_RATE_API_ADDRESS", default="2400/m")
+# The API's per-request counters: in each process's memory unless API_RATELIMIT_CACHE_URL names a
+# shared cache (redis://...), because a database cache would add a write to every request.
+CACHES["api-ratelimit"] = env.cache("API_RATELIMIT_CACHE_URL", default="locmemcache://makegood-api-ratelimit")
+MAKEGOOD_API_RATELIMIT_CACHE = "api-ratelimit"
 
 TASKS = {
     "default": {
