@@ -23,6 +23,7 @@ from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as RequestValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from makegood.accounts.models import ApiToken
@@ -86,6 +87,31 @@ def _note_use(token: ApiToken) -> None:
     token.last_used_at = now
 
 
+class UnsupportedBody(Exception):
+    """A request body that is not JSON in UTF-8 with `Content-Type: application/json`."""
+
+    status = 415
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+class StrictJsonParser(Parser):
+    """Request bodies exactly as the schema describes them: `application/json`, UTF-8, JSON.
+
+    ninja's own parser hands the bytes to `json.loads`, which also reads UTF-16 and UTF-32, never
+    looks at the Content-Type, and takes `NaN` and `Infinity`.
+    """
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        charset = (request.content_params or {}).get("charset", "utf-8").lower()
+        if request.content_type != "application/json" or charset not in ("utf-8", "utf8"):
+            raise UnsupportedBody("Send the request body as JSON, with 'Content-Type: application/json'.")
+        text = request.body.decode("utf-8")  # strict: anything else is a UnicodeDecodeError (400)
+        return json.loads(text, parse_constant=_no_constant)
+
+
 api = NinjaAPI(
     title="Makegood API",
     version="1",
@@ -98,6 +124,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     auth=BearerToken(),
     throttle=[TokenThrottle(), AddressThrottle()],
+    parser=StrictJsonParser(),
 )
 
 
@@ -142,10 +169,14 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     detail = exc.message
     cause = exc.__cause__
     # ninja reports every unreadable body as "Cannot parse request body"; say what is wrong.
+    if isinstance(cause, UnsupportedBody):
+        return _error(request, cause.status, str(cause))
     if isinstance(cause, json.JSONDecodeError):
         detail = f"The request body is not valid JSON: {cause.msg} (line {cause.lineno}, column {cause.colno})."
     elif isinstance(cause, UnicodeDecodeError):
         detail = "The request body is not valid JSON: it must be UTF-8 encoded."
+    elif isinstance(cause, ValueError) and "is not a JSON value" in str(cause):
+        detail = f"The request body is not valid JSON: {cause}."
     elif isinstance(cause, RecursionError):
         detail = "The request body is not valid JSON: it is nested too deeply."
     elif cause is not None and exc.status_code == 400:

@@ -12,6 +12,7 @@ from pydantic import BaseModel, field_validator
 
 from makegood.accounts.models import Role
 from makegood.accounts.requests import token_user
+from makegood.api_types import Flag
 from makegood.cases.kinds import EventKind
 from makegood.cases.models import Case, CaseEvent, Feeling
 from makegood.cases.schemas import ErrorOut, ValidationErrorOut, storable_text
@@ -40,9 +41,9 @@ class CoachIn(BaseModel):
         description="The writer's role: a frontline employee's \"no\" blocks sending, a manager's only warns.",
         examples=[Role.FRONTLINE],
     )
-    first_reply: bool = Field(False, description="The first reply to the complaint: it should apologise.")
-    closing: bool = Field(True, description="The message closes the conversation: it should thank the customer.")
-    explanation_requested: bool = Field(
+    first_reply: Flag = Field(False, description="The first reply to the complaint: it should apologise.")
+    closing: Flag = Field(True, description="The message closes the conversation: it should thank the customer.")
+    explanation_requested: Flag = Field(
         False, description="The customer asked why it happened, so an explanation after the apology is welcome."
     )
 
@@ -113,7 +114,7 @@ class StepIn(BaseModel):
         description="listen: what would make this right for the customer (also stored on the case).",
         json_schema_extra=_limit(MAX_STEP_TEXT),
     )
-    confirmed: bool | None = Field(
+    confirmed: Flag | None = Field(
         None, description="repeat_back (required): the customer confirmed it; false loops back to listen."
     )
     correction: str = Field(
@@ -126,7 +127,7 @@ class StepIn(BaseModel):
         description="empathy (required): the feeling named; the case keeps both it and the detected one.",
         json_schema_extra={"enum": ["", *Feeling.values]},
     )
-    accepted: bool = Field(True, description="solve: the customer accepts this as resolving the issue.")
+    accepted: Flag = Field(True, description="solve: the customer accepts this as resolving the issue.")
     suggestion: str = Field(
         "", description="thank: the customer's suggestion for doing better.", json_schema_extra=_limit(MAX_STEP_TEXT)
     )

@@ -20,6 +20,7 @@ from ninja import Field, Header, Query, Router, Schema, Status
 from pydantic import BaseModel, field_validator
 
 from makegood.accounts.requests import token_user
+from makegood.api_types import MONEY_PATTERN, BodyInt, Flag, Money, money_text
 from makegood.cases.models import Case, LossKind, Severity
 from makegood.cases.schemas import ErrorOut, ValidationErrorOut, storable_text
 from makegood.cases.selectors import case_get_for_user, cases_visible_to
@@ -63,24 +64,13 @@ def _who(user: User | None) -> str | None:
 # Input ------------------------------------------------------------------------------------------
 
 
-def money_text(value: object) -> object:
-    """Money arrives as a string ("12.50") or a whole number; a JSON float is refused (inexact)."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool | float):
-        raise ValueError(f'Send amounts of money as strings such as "{MONEY_EXAMPLE}", not as JSON numbers.')
-    if isinstance(value, int):
-        return str(value)
-    raise ValueError(f'Send an amount of money as a string such as "{MONEY_EXAMPLE}".')
-
-
 def _money(description: str) -> Any:
     return Field(
         None,
         max_length=MAX_MONEY_TEXT,
         description=description + " A decimal string with at most two decimals, more than zero.",
         examples=[MONEY_EXAMPLE],
-        json_schema_extra={"pattern": r"^\d+(\.\d{1,2})?$"},
+        json_schema_extra={"pattern": MONEY_PATTERN},
     )
 
 
@@ -94,12 +84,12 @@ def _currency() -> Any:
 
 
 class GrantIn(BaseModel):
-    remedy_type_id: int = Field(description="The remedy's `id` in `GET /api/v1/remedies`.", examples=[3])
-    amount: str | None = _money("Variable remedies (refunds, coupons, gift cards): how much. Fixed ones: omit.")
+    remedy_type_id: BodyInt = Field(description="The remedy's `id` in `GET /api/v1/remedies`.", examples=[3])
+    amount: Money | None = _money("Variable remedies (refunds, coupons, gift cards): how much. Fixed ones: omit.")
     currency: str | None = _currency()
     order_reference: str = Field("", max_length=MAX_ORDER_REFERENCE, description="Default: the case's external id.")
     note: str = Field("", max_length=MAX_NOTE)
-    authorization_id: int | None = Field(
+    authorization_id: BodyInt | None = Field(
         None, description="Grant a manager's approval (its id from the case's escalations) instead of own authority."
     )
 
@@ -114,8 +104,8 @@ class DemandIn(BaseModel):
         json_schema_extra={"enum": list(RemedyKind.values)},
         examples=["refund_full"],
     )
-    demand_amount: str | None = _money("How much the customer asks for.")
-    minimum_value: str | None = _money("The least the customer said they would accept (value to them).")
+    demand_amount: Money | None = _money("How much the customer asks for.")
+    minimum_value: Money | None = _money("The least the customer said they would accept (value to them).")
     currency: str | None = _currency()
 
     _money_check = field_validator("demand_amount", "minimum_value", mode="before")(money_text)
@@ -123,8 +113,8 @@ class DemandIn(BaseModel):
 
 
 class ChoiceIn(BaseModel):
-    index: int | None = Field(None, ge=0, le=9, description="The option the customer chose (0-based).")
-    none: bool = Field(False, description="`true`: the customer wants none of these (then escalate).")
+    index: BodyInt | None = Field(None, ge=0, le=9, description="The option the customer chose (0-based).")
+    none: Flag = Field(False, description="`true`: the customer wants none of these (then escalate).")
     order_reference: str = Field("", max_length=MAX_ORDER_REFERENCE)
 
     _text = field_validator("order_reference")(storable_text)
@@ -132,9 +122,9 @@ class ChoiceIn(BaseModel):
 
 class EscalationIn(BaseModel):
     note: str = Field("", max_length=MAX_NOTE, description="For the manager; the full story is attached.")
-    offer_id: int | None = Field(None, description="The declined offer; default: the case's latest.")
+    offer_id: BodyInt | None = Field(None, description="The declined offer; default: the case's latest.")
     demand_kind: str | None = Field(None, json_schema_extra={"enum": list(RemedyKind.values)})
-    demand_amount: str | None = _money("Default: the offer's demand.")
+    demand_amount: Money | None = _money("Default: the offer's demand.")
     currency: str | None = _currency()
 
     _money_check = field_validator("demand_amount", mode="before")(money_text)
@@ -147,8 +137,8 @@ class DecisionIn(BaseModel):
         "contact the customer personally."
     )
     note: str = Field("", max_length=MAX_NOTE)
-    remedy_type_id: int | None = Field(None, description="Approve this remedy (default: what the customer asked).")
-    amount: str | None = _money("Approve up to this amount (default: the demand's).")
+    remedy_type_id: BodyInt | None = Field(None, description="Approve this remedy (default: what the customer asked).")
+    amount: Money | None = _money("Approve up to this amount (default: the demand's).")
 
     _money_check = field_validator("amount", mode="before")(money_text)
     _text = field_validator("note")(storable_text)
@@ -157,9 +147,9 @@ class DecisionIn(BaseModel):
 class LossIn(BaseModel):
     loss_kind: LossKind
     severity: Severity
-    loss_amount: str | None = _money("What the customer lost, if money.")
+    loss_amount: Money | None = _money("What the customer lost, if money.")
     loss_currency: str | None = _currency()
-    business_at_fault: bool = False
+    business_at_fault: Flag = False
 
     _money_check = field_validator("loss_amount", mode="before")(money_text)
     _text = field_validator("loss_currency")(storable_text)

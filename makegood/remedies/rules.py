@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -14,6 +15,9 @@ from makegood.cases.services import CaseActionError
 
 # The ledger's columns hold 12 digits, 2 after the point.
 MAX_AMOUNT = Decimal("9999999999.99")
+# How an amount is written (the API schema's pattern too): ASCII digits, at most two decimals.
+_PLAIN_AMOUNT = re.compile(r"[0-9]+(\.[0-9]{1,2})?")
+_TOO_PRECISE = re.compile(r"[0-9]+\.[0-9]{3,}")
 
 
 def parse_amount(value: object, *, field: str = "amount", allow_none: bool = True) -> Decimal | None:
@@ -45,6 +49,11 @@ def parse_amount(value: object, *, field: str = "amount", allow_none: bool = Tru
         raise ValidationError({field: ["Use at most two decimals (cents)."]})
     if amount > MAX_AMOUNT:
         raise ValidationError({field: ["That amount is too large."]})
+    if isinstance(value, str) and not _PLAIN_AMOUNT.fullmatch(value.strip()):
+        # Decimal also reads "1e1", "1_0" and other scripts' digits: not how anyone writes money.
+        if _TOO_PRECISE.fullmatch(value.strip()):
+            raise ValidationError({field: ["Use at most two decimals (cents)."]})
+        raise ValidationError({field: [f"{value[:40]!r} is not an amount of money: write it like 12.50."]})
     return amount.quantize(Decimal("0.01"))
 
 
