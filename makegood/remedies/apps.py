@@ -8,9 +8,13 @@ class RemediesConfig(AppConfig):
     verbose_name = "Remedies and authority"
 
     def ready(self) -> None:
+        from makegood.cases.kinds import register_event_kinds, register_notification_kinds
+        from makegood.remedies.kinds import RemedyEventKind, RemedyNotificationKind
         from makegood.remedies.models import RemedyType
         from makegood.remedies.selectors import forget_catalog
 
+        register_event_kinds(RemedyEventKind)
+        register_notification_kinds(RemedyNotificationKind)
         # This process re-reads the catalog at once after an edit; other processes notice the
         # catalog's fingerprint change (see selectors.catalog_for).
         post_save.connect(forget_catalog, sender=RemedyType, dispatch_uid="remedies_catalog_saved")
