@@ -69,13 +69,13 @@ class RemedyType(CurrencyAmounts):
     cost = models.DecimalField(
         max_digits=MONEY_DIGITS,
         decimal_places=MONEY_PLACES,
-        default=Decimal("0.00"),
+        default=Decimal(0),
         help_text="Fixed remedies: cost to us.",
     )
     value = models.DecimalField(
         max_digits=MONEY_DIGITS,
         decimal_places=MONEY_PLACES,
-        default=Decimal("0.00"),
+        default=Decimal(0),
         help_text="Fixed remedies: worth to the customer.",
     )
     cost_per_unit = models.DecimalField(
