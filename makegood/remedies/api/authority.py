@@ -9,7 +9,8 @@ from makegood.accounts.requests import token_user
 from makegood.cases.schemas import ErrorOut, ValidationErrorOut
 from makegood.cases.selectors import case_get_for_user
 from makegood.remedies.api.common import router
-from makegood.remedies.api.schemas import AuthorityFilters, AuthorityOut
+from makegood.remedies.api.inputs import AuthorityFilters
+from makegood.remedies.api.outputs import AuthorityOut
 from makegood.remedies.panel_state import CaseAuthority
 from makegood.remedies.selectors import authority_status
 

@@ -10,7 +10,8 @@ from ninja import Query
 from makegood.accounts.requests import token_user
 from makegood.cases.schemas import ErrorOut, ValidationErrorOut
 from makegood.remedies.api.common import router
-from makegood.remedies.api.schemas import CatalogFilters, RemedyTypeOut
+from makegood.remedies.api.inputs import CatalogFilters
+from makegood.remedies.api.outputs import RemedyTypeOut
 from makegood.remedies.models import RemedyType
 from makegood.remedies.selectors import remedy_types_active
 

@@ -12,7 +12,8 @@ from makegood.cases.schemas import ErrorOut
 from makegood.cases.selectors import case_get_for_user, cases_visible_to
 from makegood.edges import rekeyed
 from makegood.remedies.api.common import E_CASE, may_decide, may_grant, router
-from makegood.remedies.api.schemas import DecisionIn, EscalationIn, EscalationOut
+from makegood.remedies.api.inputs import DecisionIn, EscalationIn
+from makegood.remedies.api.outputs import EscalationOut
 from makegood.remedies.escalations import approval_decide, escalation_open
 from makegood.remedies.models import Escalation, Offer, RemedyType
 from makegood.remedies.selectors import escalations_pending_for

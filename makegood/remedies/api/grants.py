@@ -12,7 +12,8 @@ from makegood.cases.schemas import ErrorOut
 from makegood.cases.selectors import case_get_for_user
 from makegood.edges import rekeyed
 from makegood.remedies.api.common import E_CASE, GRANT_PATHS, IDEMPOTENCY_KEY, REPLAYED_HEADER, may_grant, router
-from makegood.remedies.api.schemas import GrantIn, GrantOut
+from makegood.remedies.api.inputs import GrantIn
+from makegood.remedies.api.outputs import GrantOut
 from makegood.remedies.models import Authorization, Grant, RemedyType
 from makegood.remedies.selectors import grants_for_case
 from makegood.remedies.services import remedy_grant

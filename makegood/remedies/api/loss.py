@@ -9,7 +9,8 @@ from makegood.cases.models import Case
 from makegood.cases.schemas import ErrorOut
 from makegood.cases.selectors import case_get_for_user
 from makegood.remedies.api.common import E_CASE, may_grant, router
-from makegood.remedies.api.schemas import LossIn, LossOut
+from makegood.remedies.api.inputs import LossIn
+from makegood.remedies.api.outputs import LossOut
 from makegood.remedies.loss import case_loss_record
 
 

@@ -12,7 +12,8 @@ from makegood.cases.schemas import ErrorOut
 from makegood.cases.selectors import case_get_for_user
 from makegood.edges import rekeyed
 from makegood.remedies.api.common import E_CASE, GRANT_PATHS, IDEMPOTENCY_KEY, REPLAYED_HEADER, may_grant, router
-from makegood.remedies.api.schemas import ChoiceIn, ChoiceOut, DemandIn, OptionsOut
+from makegood.remedies.api.inputs import ChoiceIn, DemandIn
+from makegood.remedies.api.outputs import ChoiceOut, OptionsOut
 from makegood.remedies.demands import demand_answer
 from makegood.remedies.models import Offer
 from makegood.remedies.offers import offer_choose, offer_decline

@@ -9,7 +9,7 @@ from makegood.accounts.requests import token_user
 from makegood.cases.schemas import ErrorOut
 from makegood.cases.selectors import case_get_for_user
 from makegood.remedies.api.common import router
-from makegood.remedies.api.schemas import RemedyStateOut
+from makegood.remedies.api.outputs import RemedyStateOut
 from makegood.remedies.panel_state import RemedyPanel, remedy_panel_state
 
 
