@@ -8,7 +8,7 @@ from django import forms
 
 from makegood.cases.kinds import EventKind
 from makegood.cases.models import Case, Channel
-from makegood.cases.services import MAX_STORY
+from makegood.cases.services import MAX_MESSAGE
 
 RESPONSE_KINDS = [
     (EventKind.REPLY_SENT.value, "Send it to the customer by e-mail"),
@@ -20,7 +20,7 @@ class ResponseForm(forms.Form):
     kind = forms.ChoiceField(label="How", choices=RESPONSE_KINDS, widget=forms.RadioSelect)
     body = forms.CharField(
         label="Your words to the customer",
-        max_length=MAX_STORY,
+        max_length=MAX_MESSAGE,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Write what you said to the customer."},
     )
@@ -46,7 +46,7 @@ class ResponseForm(forms.Form):
 class ResolveForm(forms.Form):
     resolution = forms.CharField(
         label="How was it resolved?",
-        max_length=MAX_STORY,
+        max_length=MAX_MESSAGE,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say how the case was resolved."},
     )

@@ -26,7 +26,7 @@ from makegood.cases.forms import ResolveForm
 from makegood.cases.kinds import EventKind
 from makegood.cases.models import Case
 from makegood.cases.selectors import case_get_for_user
-from makegood.cases.services import MAX_STORY, CaseActionError
+from makegood.cases.services import MAX_MESSAGE, CaseActionError
 from makegood.edges import is_htmx
 from makegood.recovery.coach import BLOCK_NOTE, CoachResult
 from makegood.recovery.forms import STEP_FORMS, StepForm
@@ -94,7 +94,7 @@ def coach_context(text: str, result: CoachResult | None, *, purpose: str, sendin
     return {
         "purpose": purpose,
         "checked": bool(text.strip()) and result is not None,
-        "too_long": len(text) > MAX_STORY,
+        "too_long": len(text) > MAX_MESSAGE,
         "findings": findings,
         "blocking": sending and result is not None and result.blocking,
     }
@@ -102,7 +102,7 @@ def coach_context(text: str, result: CoachResult | None, *, purpose: str, sendin
 
 def coach_for_text(case: Case, user: User, text: str, *, purpose: str, kind: str = "") -> dict[str, Any]:
     """Coach `text` written for `purpose` (`reply`, or a step: `apologize`, `solve`, `thank`)."""
-    if len(text) > MAX_STORY:
+    if len(text) > MAX_MESSAGE:
         return coach_context(text, None, purpose=purpose, sending=False)
     closing = purpose in ("reply", StepKind.THANK)
     result = case_message_coach(case=case, user=user, text=text, closing=closing)
