@@ -14,10 +14,13 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Strict, WithJsonSchema
 
+from makegood import money
+
 MONEY_EXAMPLE = "12.50"
-# ASCII digits, at most two decimals: what `_money`'s schema pattern says (a JSON Schema pattern's
-# `\d` is ASCII-only; Python's is not, hence [0-9] here and there).
-MONEY_PATTERN = r"^[0-9]+(\.[0-9]{1,2})?$"
+# ASCII digits, at most as many decimals as any currency has: the remedies' schema pattern (a JSON
+# Schema pattern's `\d` is ASCII-only; Python's is not, hence [0-9] here and there). How many
+# decimals one currency takes is for `makegood.money` to say, with the amount.
+MONEY_PATTERN = rf"^[0-9]+(\.[0-9]{{1,{money.MAX_PLACES}}})?$"
 # ISO 8601 / RFC 3339 date-times; the offset may be left out (then UTC), nothing else may.
 DATETIME_PATTERN = (
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?$"

@@ -85,6 +85,9 @@ class Severity(models.TextChoices):
 # A customer failed twice within this many days is much harder to win back.
 REPEAT_FAILURE_DAYS = 90
 
+# Another system's identifier for a case (the API filters on it; intake checks it fits).
+MAX_EXTERNAL_ID = 100
+
 
 class Customer(models.Model):
     """Matched on e-mail, then on phone; both are stored normalised so that matching is exact."""
@@ -146,7 +149,7 @@ class Case(models.Model):
     subject = models.CharField(max_length=200, blank=True)
     story = models.TextField(help_text="The customer's account, in their own words.")
     expectation = models.TextField(blank=True, help_text="What the customer expects to happen.")
-    external_id = models.CharField(max_length=100, blank=True)
+    external_id = models.CharField(max_length=MAX_EXTERNAL_ID, blank=True)
 
     received_at = models.DateTimeField(default=timezone.now)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
@@ -164,7 +167,8 @@ class Case(models.Model):
 
     # The loss, captured while listening; remedies are sized and matched to it.
     loss_kind = models.CharField(max_length=20, choices=LossKind.choices, blank=True)
-    loss_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    # Four decimals hold every currency; the loss keeps its own currency's (makegood.money).
+    loss_amount = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     loss_currency = models.CharField(max_length=3, blank=True)
     severity = models.CharField(max_length=10, choices=Severity.choices, blank=True)
     business_at_fault = models.BooleanField(default=False)

@@ -5,20 +5,19 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
-from makegood.accounts.models import Team
+from makegood import money
 from makegood.cases.models import LossKind, Severity
-from makegood.remedies.authority import money
+from makegood.remedies.authority import money as money_text
 from makegood.remedies.models import RemedyKind, RemedyType
 from makegood.remedies.services import MAX_NOTE, MAX_ORDER_REFERENCE
 
-MONEY_ATTRS = {"inputmode": "decimal", "autocomplete": "off", "placeholder": "0.00", "class": "money-input"}
+MONEY_ATTRS = {"inputmode": "decimal", "autocomplete": "off", "class": "money-input"}
 
 
 def money_field(label: str, *, required: bool = False, help_text: str = "") -> forms.CharField:
@@ -45,17 +44,12 @@ class RemedyForm(forms.Form):
         hidden = [str(error) for field in self.hidden_fields() for error in field.errors]
         return [str(error) for error in self.non_field_errors()] + hidden
 
-    def apply_errors(self, exc: ValidationError, fields: dict[str, str] | None = None) -> None:
-        """A service's ValidationError onto this form: per field where the form has it."""
-        if not hasattr(exc, "error_dict"):
-            for message in exc.messages:
-                self.add_error(None, message)
-            return
-        for field, messages in exc.message_dict.items():
-            name = (fields or {}).get(field, field)
-            for message in messages:
-                shown = name in self.fields and not self.fields[name].widget.is_hidden
-                self.add_error(name if shown else None, message)
+    def set_currency(self, currency: str) -> None:
+        """Money inputs hint at the currency's decimals: `0.00` for USD, `0` for JPY, `0.000` for BHD."""
+        hint = money.as_text(Decimal(0), currency) if money.is_currency(currency) else ""
+        for field in self.fields.values():
+            if field.widget.attrs.get("class") == MONEY_ATTRS["class"]:
+                field.widget.attrs["placeholder"] = hint
 
 
 class LossForm(RemedyForm):
@@ -72,9 +66,9 @@ class LossForm(RemedyForm):
 
 def _remedy_label(remedy: RemedyType) -> str:
     if remedy.is_variable and remedy.min_amount is not None and remedy.max_amount is not None:
-        lo, hi = money(remedy.min_amount, remedy.currency), money(remedy.max_amount, remedy.currency)
+        lo, hi = money_text(remedy.min_amount, remedy.currency), money_text(remedy.max_amount, remedy.currency)
         return f"{remedy.name} ({lo} to {hi})"
-    return f"{remedy.name} (costs {money(remedy.cost, remedy.currency)})"
+    return f"{remedy.name} (costs {money_text(remedy.cost, remedy.currency)})"
 
 
 class GrantForm(RemedyForm):
@@ -191,41 +185,3 @@ class DecisionForm(RemedyForm):
         widget = self.fields["remedy_type"].widget
         assert isinstance(widget, forms.Select)
         widget.choices = [("", "What the customer asked for"), *((r.pk, _remedy_label(r)) for r in remedies)]
-
-
-REPORT_DAYS = 30
-
-
-class ReportFilterForm(forms.Form):
-    first_day = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}), required=False)
-    last_day = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}), required=False)
-    team = forms.ChoiceField(label="Team", required=False, choices=[])
-
-    MAX_DAYS = 3 * 366
-
-    def __init__(self, *args: Any, teams: Iterable[Team] = (), **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        field = self.fields["team"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "Every team"), *((t.slug, t.name) for t in teams)]
-
-    @staticmethod
-    def default_range(today: date | None = None) -> tuple[date, date]:
-        """The last 30 days, today included."""
-        today = today or timezone.localdate()
-        return today - timedelta(days=REPORT_DAYS - 1), today
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        first, last = self.default_range()
-        first = data.get("first_day") or (
-            data["last_day"] - timedelta(days=REPORT_DAYS - 1) if data.get("last_day") else first
-        )
-        last = data.get("last_day") or last
-        if last < first:
-            raise ValidationError("The first day must come before the last.")
-        if (last - first).days > self.MAX_DAYS:
-            raise ValidationError("Choose at most three years.")
-        data["first_day"], data["last_day"] = first, last
-        return data
