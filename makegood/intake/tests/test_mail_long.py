@@ -8,10 +8,10 @@ import pytest
 from django.utils import timezone
 
 from makegood.cases.kinds import EventKind
-from makegood.cases.services import MAX_STORY
 from makegood.cases.tests.factories import make_staff
 from makegood.intake.mail.ingest import email_ingest, raw_mail_expire
 from makegood.intake.models import InboundMessage
+from makegood.intake.opening import MAX_STORY
 
 pytestmark = pytest.mark.django_db
 

@@ -29,7 +29,7 @@ def case(shop, alice):
         ("\u0661\u0660", "'\u0661\u0660' is not an amount of money: write it like 12.50."),  # Arabic-Indic 10
         ("+10", "'+10' is not an amount of money: write it like 12.50."),
         ("10.", "'10.' is not an amount of money: write it like 12.50."),
-        ("10.000", "Use at most two decimals (cents)."),
+        ("10.00000", "'10.00000' is not an amount of money: write it like 12.50."),
         (" 10", 'Enter an amount such as "12.50", without spaces.'),
         ("", 'Enter an amount such as "12.50", without spaces.'),
         (10, 'Send amounts of money as strings such as "12.50", not as JSON numbers.'),
