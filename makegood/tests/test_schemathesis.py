@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -42,7 +44,19 @@ def api_schema() -> schemathesis.BaseSchema:
 
 
 @pytest.fixture
-def people(north):
+def in_the_test_transaction():
+    """Requests go through the WSGI application itself, which closes the database connection at
+    the end of each request; inside a test's transaction (on PostgreSQL) that would lose it. Django's
+    test client holds the same two signals back for the same reason."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def people(north, in_the_test_transaction):
     """A frontline employee and a manager of the team that owns a case; about half the generated
     requests to an endpoint that takes a reference are sent to that case."""
     case = make_case()
