@@ -889,4 +889,26 @@ CORPUS: tuple[Reply, ...] = (
         ),
         (),
     ),
+    Reply(
+        "hotel-feel-that-way",
+        (
+            "Dear Mr. Okafor,\n\nI'm sorry you feel that way about your stay. I have passed your "
+            "comments to the housekeeping manager. Thank you for writing to us."
+        ),
+        ((Rule.NON_APOLOGY, "I'm sorry you feel that way"),),
+    ),
+    Reply(
+        "telecom-any-inconvenience",
+        (
+            "We apologise for any inconvenience this may have caused. Your line is working again "
+            "and the credit is on your next bill. Thanks for bearing with us."
+        ),
+        ((Rule.NON_APOLOGY, "apologise for any inconvenience this may have caused"),),
+        first_reply=True,
+    ),
+    Reply(
+        "shop-sorry-if-upset",
+        "Sorry if our e-mail upset you. The replacement ships today. Thank you!",
+        ((Rule.NON_APOLOGY, "Sorry if our e-mail upset you"),),
+    ),
 )

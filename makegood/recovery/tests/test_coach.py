@@ -402,7 +402,7 @@ def test_the_keyword_prefilter_never_hides_a_finding(monkeypatch):
     texts = [reply.text for reply in CORPUS] + [e.text for examples in EXAMPLES.values() for e in examples]
     with_prefilter = [coach_reply(text, role="frontline", first_reply=True) for text in texts]
 
-    unfiltered = tuple(dataclasses.replace(phrase, needles=("",)) for phrase in coach._PHRASES)
-    monkeypatch.setattr(coach, "_PHRASES", unfiltered)
+    unfiltered = tuple(dataclasses.replace(phrase, needles=("",)) for phrase in coach.PHRASES)
+    monkeypatch.setattr(coach, "PHRASES", unfiltered)
 
     assert [coach_reply(text, role="frontline", first_reply=True) for text in texts] == with_prefilter

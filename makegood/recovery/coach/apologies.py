@@ -1,0 +1,127 @@
+"""Apologies, non-apologies, thanks, and excuses right after an apology.
+
+- An apology: "sorry", "I apologise", "my apologies", "we regret the…" (not "regret to inform").
+- A non-apology doubts the customer or the failure: "I'm sorry you feel that way", "we apologize
+  for any inconvenience this may have caused", "sorry if you were upset". It is a finding, and it
+  does not count as the apology a first reply needs.
+- An excuse: an explanation right after the apology, in the same sentence ("sorry, but we were
+  short-staffed") or opening the next ("I apologise. The system was down."). Not checked when the
+  customer asked for an explanation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Final
+
+from makegood.recovery.coach.matching import compile_lower, matcher
+from makegood.recovery.coach.sentences import CLAUSE_BREAK, clause_end
+
+APOLOGY: Final = matcher(
+    r"\b(?:sorry|apologi[sz](?:e|es|ed|ing)|apolog(?:y|ies)|regret(?:s|ted|table)?|my\s+bad|forgive\s+(?:us|me))\b",
+    unless_before=r"(?:no\s+need\s+to|don'?t|do\s+not|never|won'?t|will\s+not)\s+(?:\w+\s+)?$",
+    unless_after=r"\s+to\s+(?:inform|say\s+that|advise|announce)\b",
+)
+THANKS: Final = (
+    matcher(
+        r"\b(?:thank(?:s|ful|ing)?|thx|grateful|gratitude|cheers)\b",
+        unless_before=r"\bno\s+$",
+        unless_after=r"\s+to\s+(?:the|a|an|our|their|this|that|bad|poor|heavy)\b",  # "thanks to the storm"
+    ),
+    # "I'd appreciate it if you…" asks; "I appreciate that it's frustrating" understands.
+    matcher(r"\bappreciat(?:e|ed|es|ion|ive)\b", unless_after=r"\s+(?:(?:it\s+)?if|that|how)\b"),
+)
+# Words that announce an explanation: an excuse wherever they follow the apology in its sentence;
+# in the next sentence, "but"/"however" must open it and a cause must come early ("It was caused by…").
+_CONTRAST = r"\b(?:but|however)\b"
+_CAUSE = (
+    r"\b(?:because|due\s+to|owing\s+to|on\s+account\s+of|as\s+a\s+result\s+of|caused\s+by|the\s+reason"
+    r"|(?:this|it|that)\s+(?:was|is|has\s+been)\s+(?:(?:all|partly|mainly|entirely)\s+)?(?:because|caused\s+by|due\s+to"
+    r"|down\s+to|the\s+result\s+of)"
+    r"|as\s+(?:we|it|there)(?:'re|'ve|\s+(?:were|was|are|is|had|have))|as\s+(?:the|our)\s+\w+\s+(?:was|were|is|are|had)"
+    r"|since\s+(?:we|it|there)(?:'re|'s|\s+(?:were|was|are|is|had|have)))\b"
+)
+# "Sorry, but I've already sent a new one": the good news, not an excuse.
+_GOOD_NEWS = (
+    r",?\s+(?:the\s+)?good\s+news|,?\s+(?:let\s+me|here'?s|rest\s+assured|please\s+know|I\s+promise|we\s+promise)\b"
+    r"|,?\s+(?:I(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to|'ve|\s+have)|we(?:'ll|\s+will|'re\s+going\s+to"
+    r"|\s+are\s+going\s+to|'ve|\s+have))\s+(?!to\b|have\s+to\b|need|not\b|been\s+told)"
+)
+_EXCUSE_CONJUNCTION: Final = matcher(f"{_CONTRAST}|{_CAUSE}", unless_after=_GOOD_NEWS)
+# Clauses that give a reason; an excuse when set off from the apology ("sorry, the system was down"),
+# but not when they are what the apology is for ("sorry the app won't open").
+_EXCUSE_CLAUSE: Final = matcher(
+    r"\bwe(?:'ve|\s+have|'re|\s+are|\s+were|\s+had)\s+(?:been\s+)?(?:(?:very|really|extremely|incredibly|so|a\s+bit"
+    r"|a\s+little|all)\s+)?(?:short|understaffed|busy|swamped|slammed|overwhelmed|inundated|experiencing"
+    r"|having\s+(?:a\s+|some\s+)?(?:\w+\s+)?(?:problems?|issues?|trouble|difficult(?:y|ies)|outage)|dealing\s+with"
+    r"|waiting\s+(?:for|on)|down|closed|out\s+of|ran\s+out|running\s+(?:low|late|behind|short)"
+    r"|under\s+(?:pressure|strain)|affected|hit|not\s+(?:informed|told|aware|notified)|unaware|migrating"
+    r"|upgrading|short-staffed)\b"
+    r"|\b(?:the|our)\s+(?:\w+\s+)?(?:system|systems|computer|computers|website|site|app|server|servers|network|till"
+    r"|software|courier|warehouse|kitchen|supplier|manufacturer|weather|storm|snow|strike|airport|traffic|driver"
+    r"|printer|branch|store|shop|office|restaurant|hotel|lines?|phones?)(?:\s+\w+)?\s+(?:was|were|had|has\s+been"
+    r"|have\s+been|went|did|didn'?t|wasn'?t|weren'?t|couldn'?t|lost|failed|crashed|broke|misplaced|missed|mixed"
+    r"|messed|overbooked|glitched|froze|ran|got|forgot)\b"
+    r"|\bshort[- ]?staffed\b|\bunderstaffed\b|\b(?:a|the)\s+staff(?:ing)?\s+shortage\b"
+    r"|\b(?:a|an|the|some)\s+(?:\w+\s+)?(?:glitch|outage|power\s+cut|technical\s+(?:issue|problem|error|fault)"
+    r"|system\s+(?:error|issue|problem|fault))\b"
+    r"|\bthere\s+(?:was|were|has\s+been|have\s+been)\s+(?:a|an|some)\s+(?:\w+\s+)?(?:problem|issue|glitch|error"
+    r"|outage|delay|backlog|mix-up|misunderstanding|breakdown|fault|shortage|strike|storm|power\s+cut|problems"
+    r"|issues|delays)\b"
+)
+_CONTRAST_WORD: Final = compile_lower(_CONTRAST)
+_NEXT_SENTENCE_REACH: Final = 40  # an explanation "right after" starts this close to the sentence start
+
+
+def excuses(text: str, sentences: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """Spans of the explanations that follow an apology, in the given sentences."""
+    for index, (start, end) in enumerate(sentences):
+        apology = next(APOLOGY.spans(text, start, end), None)
+        if apology is None:
+            continue
+        reason = next(_EXCUSE_CONJUNCTION.spans(text, apology[1], end), None)
+        clause = next(
+            (s for s in _EXCUSE_CLAUSE.spans(text, apology[1], end) if CLAUSE_BREAK.search(text, apology[1], s[0])),
+            None,
+        )
+        candidates = [span for span in (reason, clause) if span is not None]
+        if candidates:
+            first = min(candidates)
+            yield first[0], clause_end(text, first[0], end)
+        elif index + 1 < len(sentences):
+            next_start, next_end = sentences[index + 1]
+            reach = min(next_end, next_start + _NEXT_SENTENCE_REACH)
+            spans = [span for span in _EXCUSE_CLAUSE.spans(text, next_start, next_end) if span[0] < reach]
+            spans.extend(
+                span
+                for span in _EXCUSE_CONJUNCTION.spans(text, next_start, next_end)
+                if span[0] == next_start or (span[0] < reach and not _CONTRAST_WORD.fullmatch(text, *span))
+            )
+            if spans:
+                first = min(spans)
+                yield first[0], clause_end(text, first[0], next_end)
+
+
+# "I'm sorry you feel that way", "sorry if you were upset", "we apologize for any inconvenience (this
+# may have caused)": the apology is for the customer's feelings, or for a failure it doubts.
+_NON_APOLOGY: Final = matcher(
+    r"\b(?:(?:(?:I'?m|I\s+am|we'?re|we\s+are)\s+)?(?:(?:so|very|truly|really)\s+)?sorry"
+    r"|(?:I|we)\s+(?:do\s+|sincerely\s+)?apologi[sz]e|(?:my|our)\s+(?:sincere\s+|deepest\s+)?apologies|apologies)"
+    r"\s+(?:that\s+|if\s+)?(?:you|they)\s+(?:feel|felt|think|thought|see|saw|view|perceive[sd]?|are\s+(?:upset|unhappy"
+    r"|offended)|were\s+(?:upset|unhappy|offended)|took\s+(?:it|this|that)|found)(?:\s+(?:that|this|it))?"
+    r"(?:\s+way)?"
+    r"|\b(?:sorry|apologi[sz]e|apologies|regret)\s+(?:for\s+|about\s+)?(?:any|whatever)\s+(?:\w+\s+){0,2}"
+    r"(?:inconvenience|confusion|trouble|frustration|upset|distress|issues?|problems?|misunderstanding|rudeness)"
+    r"(?:\s+(?:this|that|it|which)\s+(?:may|might|could)\s+(?:have\s+)?(?:caused|created|brought))?"
+    r"|\b(?:sorry|apologi[sz]e|apologies)\s+if\s+[^.!?\n]{0,60}?"
+    r"(?:upset|offended|inconvenienced|caused|felt|seemed|came\s+across|experienced)\b[^.!?\n,]{0,20}?(?=[.!?,\n]|$)"
+)
+S_NON_APOLOGY: Final = (
+    "Apologise for what happened, without “if”, “any” or “you feel”: “I'm sorry we charged you twice.”"
+)
+
+
+def non_apologies(text: str) -> Iterator[tuple[int, int, str]]:
+    """Spans of the non-apologies in the text, with their suggestion."""
+    for start, end in _NON_APOLOGY.spans(text):
+        yield start, end, S_NON_APOLOGY

@@ -1,0 +1,118 @@
+"""The table of examples: the documentation of each rule, and every row is a test (tests/test_coach.py).
+
+Each example names the excerpts its rule flags in the text, in order, or none ("leaves it alone").
+The rows are written for this project; real replies measured in `bench/coach.py` stay out of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from makegood.recovery.coach.rules import Rule
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    text: str
+    flagged: tuple[str, ...]  # the excerpts this rule flags, in order; () for "leaves it alone"
+    first_reply: bool = False
+    closing: bool = False
+    explanation_requested: bool = False
+
+
+def _ex(text: str, *flagged: str, first_reply: bool = False, closing: bool = False, asked: bool = False) -> Example:
+    return Example(text, flagged, first_reply, closing, asked)
+
+
+EXAMPLES: Final[dict[Rule, tuple[Example, ...]]] = {
+    Rule.SAYS_NO: (
+        _ex("No, we can't refund a sale item.", "No", "can't"),
+        _ex("Unfortunately we can\u2019t change the name on the ticket.", "Unfortunately we can\u2019t"),
+        _ex("We cannot offer a discount.", "cannot"),
+        _ex("I cant do that.", "cant"),
+        _ex("The manager won't approve it.", "won't"),
+        _ex("We are unable to hold the room.", "unable to"),
+        _ex("That's not possible after check-in.", "not possible"),
+        _ex("It is against our policy to refund opened software.", "against our policy"),
+        _ex(
+            "We don't offer refunds on flights, and we don't do exceptions.", "We don't offer", "we don't do exceptions"
+        ),
+        _ex("I'm afraid there's nothing we can do.", "I'm afraid", "nothing we can do"),
+        _ex("Sorry, no. No refunds after 30 days.", "no", "No refunds"),
+        _ex("Changing the date is impossible.", "impossible"),
+        _ex("Pets are not allowed in the rooms.", "not allowed"),
+        _ex("This fare is non-refundable.", "non-refundable"),
+        _ex("Your claim has been declined.", "claim has been declined"),
+        _ex("The ticket can't be refunded.", "can't be refunded"),
+        _ex("No problem at all! No worries, there's no charge for that."),
+        _ex("I can't wait to help, and it won't take long."),
+        _ex("Nothing wrong with asking! Don't worry."),
+        _ex("I know, not good enough. You won't be charged, and this won't happen again."),
+        _ex("I understand you can't log in. If we can't repair it, we'll replace it."),
+        _ex("We were unable to reach you by phone yesterday."),
+        _ex("It must have felt impossible to get through to us."),
+        _ex("I can't imagine how frustrating that was."),
+        _ex("No, you're not being unreasonable at all."),
+    ),
+    Rule.PASSES_BUCK: (
+        _ex("That's not my department.", "not my department"),
+        _ex("You'll have to call the airline.", "You'll have to call the airline"),
+        _ex("Please contact the manufacturer about the warranty.", "contact the manufacturer"),
+        _ex("Someone else handles refunds.", "Someone else"),
+        _ex("That's another team, I'm afraid.", "That's another team"),
+        _ex("It's out of my hands now.", "out of my hands"),
+        _ex("I've contacted the manufacturer and I'll call the courier myself."),
+        _ex("We'll make sure this never happens to someone else."),
+        _ex("You'll need to call us back? No: I'll call you."),
+    ),
+    Rule.BLAMES: (
+        _ex("You should have read the terms.", "You should have"),
+        _ex("You didn't enter the discount code.", "You didn't"),
+        _ex("That was your fault, not ours.", "your fault"),
+        _ex("The courier lost it in transit.", "The courier lost"),
+        _ex("Our warehouse messed up the labels.", "Our warehouse messed up"),
+        _ex("It's not our fault; the airline overbooked.", "not our fault", "the airline overbooked"),
+        _ex("If you had checked the size chart, this wouldn't have happened.", "If you had checked"),
+        _ex("None of this is your fault. You should have been told, and you shouldn't have had to wait."),
+        _ex("I'm sorry you didn't get a reply; you didn't deserve that."),
+        _ex("You must have been so worried."),
+    ),
+    Rule.EXCUSE_AFTER_APOLOGY: (
+        _ex("I'm so sorry, but we were short-staffed that night.", "but we were short-staffed that night"),
+        _ex("I apologize; the system was down.", "the system was down"),
+        _ex("Sorry for the wait. We've been really busy this week.", "We've been really busy this week"),
+        _ex("My apologies for the delay due to the storm.", "due to the storm"),
+        _ex("Sorry, the courier was late.", "the courier was late"),
+        _ex("I'm so sorry. Here is a new booking for Friday."),
+        _ex("I'm sorry the app won't let you log in."),
+        _ex("I'm sorry, but I've already sent a replacement."),
+        _ex("I'm sorry, the system was down.", asked=True),
+    ),
+    Rule.NON_APOLOGY: (
+        _ex("I'm sorry you feel that way.", "I'm sorry you feel that way"),
+        _ex(
+            "We apologize for any inconvenience this may have caused.",
+            "apologize for any inconvenience this may have caused",
+        ),
+        _ex("Sorry if you were upset by our e-mail.", "Sorry if you were upset"),
+        _ex("Our apologies for any confusion.", "apologies for any confusion"),
+        _ex("I'm so sorry we charged you twice."),
+        _ex("I'm sorry you had to wait so long for an answer."),
+    ),
+    Rule.NO_APOLOGY: (
+        _ex("Hi Dana,\nYour replacement ships today.", "Your replacement ships today.", first_reply=True),
+        _ex("Hi Dana, I'm so sorry about the broken lamp.", first_reply=True),
+        _ex("We regret the mix-up with your booking.", first_reply=True),
+        _ex("No need to apologise! Your table is ready.", "No need to apologise!", first_reply=True),
+        _ex("Your replacement ships today."),  # not a first reply
+    ),
+    Rule.NO_THANKS: (
+        _ex("Your refund is on its way.\n\nBest,\nSam", "Your refund is on its way.", closing=True),
+        _ex("Your refund is on its way. Thank you for telling us.", closing=True),
+        _ex("Your refund is on its way.\n\nMany thanks,\nSam", closing=True),
+        _ex("We appreciate your patience. The room is ready.", closing=True),
+        _ex("Thanks to the storm, we were delayed. It's on its way.", "It's on its way.", closing=True),
+        _ex("Your refund is on its way."),  # not closing the conversation
+    ),
+}
