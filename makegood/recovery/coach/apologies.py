@@ -38,7 +38,8 @@ _CAUSE = (
     r"\b(?:because|due\s+to|owing\s+to|on\s+account\s+of|as\s+a\s+result\s+of|caused\s+by|the\s+reason"
     r"|(?:this|it|that)\s+(?:was|is|has\s+been)\s+(?:(?:all|partly|mainly|entirely)\s+)?(?:because|caused\s+by|due\s+to"
     r"|down\s+to|the\s+result\s+of)"
-    r"|as\s+(?:we|it|there)(?:'re|'ve|\s+(?:were|was|are|is|had|have))|as\s+(?:the|our)\s+\w+\s+(?:was|were|is|are|had)"
+    r"|as\s+(?:we|it|there)(?:'re|'ve|\s+(?:were|was|are|is|had|have|always|try|strive|do))"
+    r"|as\s+(?:the|our)\s+\w+\s+(?:was|were|is|are|had)"
     r"|since\s+(?:we|it|there)(?:'re|'s|\s+(?:were|was|are|is|had|have)))\b"
 )
 # "Sorry, but I've already sent a new one": the good news, not an excuse.
@@ -72,6 +73,56 @@ _EXCUSE_CLAUSE: Final = matcher(
 _CONTRAST_WORD: Final = compile_lower(_CONTRAST)
 _NEXT_SENTENCE_REACH: Final = 40  # an explanation "right after" starts this close to the sentence start
 
+# The sentence after an apology explains when it states how things are (a rule, a system, another
+# party, the circumstances: "Our carriers deliver until 8 PM.", "At airports there are only…",
+# "We're not seeing any issues on our end.") rather than doing something about it. It does not
+# when it asks, requests, thanks, acts or promises, shares the customer's view, or gives news of
+# the customer's own order ("Your refund is on its way.").
+_NOT_AN_EXPLANATION: Final = compile_lower(
+    r"^[\"'(]*(?:please|kindly|pls|dm|send|tell|let|can|could|would|will|have\s+you|did|do\s+you|are\s+you|what|when"
+    r"|where|which|who|how|why|feel\s+free|reach|contact|follow|click|check|try|go|visit|thank|thanks|ty\b|here(?:'s|\s+is"
+    r"|\s+are)|rest\s+assured|good\s+news|no\s+worries|let'?s|your\b|it\s+(?:looks|seems|sounds)|looks\s+like"
+    r"|you(?:'re|\s+are)\s+(?:right|welcome|absolutely)|you\s+(?:deserve|should(?:n'?t)?\s+have\s+(?:had|been))"
+    r"|(?:that|this|it)(?:'s|\s+is|\s+was)\s+(?:not\s+(?:ok|okay|acceptable|good|right|what|how|the)|never|definitely"
+    r"|certainly|absolutely|so|really|very|awful|terrible|frustrating|disappointing|unacceptable|great|good)"
+    r"|(?:I|we)(?:'ll|'m\s+going|\s+will|\s+shall|'re\s+going|\s+am\s+going|\s+are\s+going|'d\s+(?:like|love|be)"
+    r"|\s+would\s+(?:like|love|be)|\s+(?:really\s+|do\s+)?(?:want|hope|value|welcome|take|care|understand|know|hear"
+    r"|appreciate|strive|aim|love|see)|\s+can(?!not|'t)\b|\s+could(?!n't|\s+not)\b|(?:'re|\s+are|'m|\s+am)\s+(?:here"
+    r"|happy|glad|working|looking|on\s+it|sorry|so|truly|really|checking|investigating|passing|sharing|going)"
+    r"|(?:'ve|\s+have)\s+(?:already\s+|just\s+)?(?!been\b|had\b)(?:\w+ed|sent|made|taken|given|done|put|got|gotten|found"
+    r"|set)\b))"
+)
+_EXPLANATION: Final = compile_lower(
+    r"^[\"'(]*(?:but|however|unfortunately|sadly|regrettably|apparently|because|due\s+to|as|since|this\s+(?:was|is"
+    r"|happened)|it\s+(?:was|is|happened|has|had)|it's|there(?:'s|\s+is|\s+are|\s+was|\s+were|\s+has|\s+have)|the|our"
+    r"|all|some|these|those|sometimes|usually|typically|normally|generally|currently"
+    r"|we(?:'re|\s+are|'ve|\s+have|\s+were|\s+had|\s+just|\s+only|\s+do|\s+don't|\s+did|\s+didn't|\s+can't"
+    r"|\s+cannot|\s+couldn't|\s+must|\s+need\s+to|\s+have\s+to|'d\s+only|\s+would\s+only)"
+    r"|that\s+(?:would|means|meant|is\s+because|was\s+because)|I\s+(?:was|wasn't|had|didn't|couldn't|can't))\b"
+)
+# A sentence opening on a condition or a setting ("If a product is reduced, …", "At airports, …") is
+# judged by its main clause; one that promises ("The next agent will be with you") does not explain.
+_FRAMED: Final = compile_lower(r"^[\"'(]*(?:if|when|at|in|on|during)\b[^,]{0,100}?(?:,|\bthen\b)\s*")
+_PROMISE: Final = compile_lower(
+    r"^[^,;]*?\b(?:will|'ll|(?:is|are)\s+going\s+to|(?:is|are)\s+on\s+(?:its|their|the)\s+way|ships|shipped|arrives"
+    r"|(?:is|are)\s+(?:now\s+)?ready|(?:has|have)\s+(?:now\s+|already\s+)?been\s+\w+ed|you\s+can\s+keep)\b"
+)
+
+
+def explains(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end], a sentence right after an apology, explains instead of acting."""
+    sentence = text[start:end].rstrip()
+    if not sentence or sentence.endswith("?"):
+        return False
+    framed = _FRAMED.match(sentence)
+    if framed is not None:
+        return explains(text, start + framed.end(), end) if framed.end() < len(sentence) else False
+    return (
+        _EXPLANATION.match(sentence) is not None
+        and _NOT_AN_EXPLANATION.match(sentence) is None
+        and _PROMISE.match(sentence) is None
+    )
+
 
 def excuses(text: str, sentences: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
     """Spans of the explanations that follow an apology, in the given sentences."""
@@ -100,6 +151,8 @@ def excuses(text: str, sentences: list[tuple[int, int]]) -> Iterator[tuple[int, 
             if spans:
                 first = min(spans)
                 yield first[0], clause_end(text, first[0], next_end)
+            elif explains(text, next_start, next_end):
+                yield next_start, clause_end(text, next_start, next_end)
 
 
 # "I'm sorry you feel that way", "sorry if you were upset", "we apologize for any inconvenience (this

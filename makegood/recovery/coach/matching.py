@@ -52,7 +52,7 @@ class Matcher:
 def compile_lower(pattern: str) -> re.Pattern[str]:
     if re.search(r"\\[A-Z]", pattern):
         raise ValueError(f"Upper-case escapes would change meaning when lower-cased: {pattern!r}")
-    return re.compile(pattern.lower(), FLAGS)
+    return re.compile(pattern.lower().replace("(?p<", "(?P<"), FLAGS)
 
 
 def matcher(pattern: str, *, unless_before: str | None = None, unless_after: str | None = None) -> Matcher:

@@ -93,7 +93,11 @@ PASSES_BUCK_AND_BLAMES: Final[tuple[Phrase, ...]] = (
         BLAME,
         S_FIX_NOT_FAULT,
         r"\byou\s+(?:should(?:'ve|\s+have)|ought\s+to\s+have)\b",
-        unless_after=r"\s+(?:(?:already|by\s+now|also|then)\s+)?(?:received|got|gotten|been|heard|had|seen|arrived)\b",
+        # "You should have received it", "you should have that option now": what the customer can expect.
+        unless_after=(
+            r"\s+(?:(?:already|by\s+now|also|then)\s+)?(?:received|got|gotten|been|heard|had|seen|arrived|that|this"
+            r"|the|an?|access|one|it|them)\b"
+        ),
         needles="should|ought",
     ),
     phrase(

@@ -71,7 +71,8 @@ SAYS_NO: Final[tuple[Phrase, ...]] = (
         NO,
         S_ABLE,
         r"\bunable\s+to\b",
-        unless_before=rf"\b(?:was|were|been)\s+(?:\w+\s+)?$|{NOT_A_REFUSAL}",
+        # "Are you still unable to log in?", "you're unable to find it": the customer's problem.
+        unless_before=rf"\b(?:was|were|been)\s+(?:\w+\s+)?$|\byou(?:'re|\s+are)?\s+(?:still\s+)?$|{NOT_A_REFUSAL}",
         needles="unable",
     ),
     phrase(

@@ -14,6 +14,7 @@ S_NEXT_STEP = "There is always a next step: “Here's what I can do right now �
 S_OPENER = "Skip the bad-news opener and lead with the option: “What I can do is …”"
 S_NO = "Replace the no with an option: “Let me see what I can do for you.”"
 S_OFFER = "Offer the alternative instead: “What I can offer you is …”"
+S_FIND_OUT = "Say what you'll find out, and when: “I'll find out for you and update you by …”"
 S_OWN = "Own it: “Let me find the right person, and I'll come back to you by …”"
 S_CALL_FOR_THEM = "Make the call yourself: “I'll contact them for you and update you by …”"
 S_STAY = "Stay the customer's contact: “I'll bring in a colleague and stay with you until it's sorted.”"

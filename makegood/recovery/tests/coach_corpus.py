@@ -76,7 +76,11 @@ CORPUS: tuple[Reply, ...] = (
             "Thanks for shopping with us,\n"
             "Amira"
         ),
-        ((Rule.SAYS_NO, "Unfortunately we don't accept"),),
+        (
+            (Rule.SAYS_NO, "Unfortunately we don't accept"),
+            # The rule cited right after the apology justifies it (an excuse, as well as a "no").
+            (Rule.EXCUSE_AFTER_APOLOGY, "Unfortunately we don't accept returns on sale items"),
+        ),
         first_reply=True,
     ),
     Reply(
@@ -177,6 +181,7 @@ CORPUS: tuple[Reply, ...] = (
         ),
         (
             (Rule.SAYS_NO, "Unfortunately we"),
+            (Rule.EXCUSE_AFTER_APOLOGY, "Unfortunately we have no record of your booking"),
             (Rule.SAYS_NO, "no record of"),
             (Rule.SAYS_NO, "nothing we could do"),
         ),
@@ -363,7 +368,10 @@ CORPUS: tuple[Reply, ...] = (
             "We're sorry for the delay to flight BA123. It was caused by the storm over the Channel, "
             "which is outside our control. Thank you for flying with us."
         ),
-        ((Rule.EXCUSE_AFTER_APOLOGY, "It was caused by the storm over the Channel"),),
+        (
+            (Rule.EXCUSE_AFTER_APOLOGY, "It was caused by the storm over the Channel"),
+            (Rule.BLAMES, "outside our control"),
+        ),
         first_reply=True,
     ),
     Reply(
@@ -603,7 +611,10 @@ CORPUS: tuple[Reply, ...] = (
     Reply(
         "telecom-out-of-hands",
         "Sorry, it's out of my hands now. The engineers decide when to visit. Thank you.",
-        ((Rule.PASSES_BUCK, "out of my hands"),),
+        (
+            (Rule.PASSES_BUCK, "out of my hands"),
+            (Rule.EXCUSE_AFTER_APOLOGY, "The engineers decide when to visit"),
+        ),
         first_reply=True,
     ),
     Reply(
@@ -793,7 +804,10 @@ CORPUS: tuple[Reply, ...] = (
             "I know, not good enough. I'm sorry. Sadly a refund to a different card isn't possible, "
             "but I can send you a cheque today. Thank you."
         ),
-        ((Rule.SAYS_NO, "isn't possible"),),
+        (
+            (Rule.EXCUSE_AFTER_APOLOGY, "Sadly a refund to a different card isn't possible"),
+            (Rule.SAYS_NO, "isn't possible"),
+        ),
     ),
     Reply(
         "hotel-overbooked-long",
