@@ -82,14 +82,16 @@ _NOT_AN_EXPLANATION: Final = compile_lower(
     r"^[\"'(]*(?:please|kindly|pls|dm|send|tell|let|can|could|would|will|have\s+you|did|do\s+you|are\s+you|what|when"
     r"|where|which|who|how|why|feel\s+free|reach|contact|follow|click|check|try|go|visit|thank|thanks|ty\b|here(?:'s|\s+is"
     r"|\s+are)|rest\s+assured|good\s+news|no\s+worries|let'?s|your\b|it\s+(?:looks|seems|sounds)|looks\s+like"
-    r"|you(?:'re|\s+are)\s+(?:right|welcome|absolutely)|you\s+(?:deserve|should(?:n'?t)?\s+have\s+(?:had|been))"
+    r"|you(?:'re|\s+are)\s+(?:right|welcome|absolutely)|(?:the\s+)?good\s+news"
+    r"|(?:it|this|that)\s+(?:was|is)\s+(?:entirely\s+|completely\s+|all\s+)?(?:our|my)\s+(?:own\s+)?(?:mistake|fault"
+    r"|error|doing)|we\s+(?:got|messed|made|dropped)\b|you\s+(?:deserve|should(?:n'?t)?\s+have\s+(?:had|been))"
     r"|(?:that|this|it)(?:'s|\s+is|\s+was)\s+(?:not\s+(?:ok|okay|acceptable|good|right|what|how|the)|never|definitely"
     r"|certainly|absolutely|so|really|very|awful|terrible|frustrating|disappointing|unacceptable|great|good)"
     r"|(?:I|we)(?:'ll|'m\s+going|\s+will|\s+shall|'re\s+going|\s+am\s+going|\s+are\s+going|'d\s+(?:like|love|be)"
     r"|\s+would\s+(?:like|love|be)|\s+(?:really\s+|do\s+)?(?:want|hope|value|welcome|take|care|understand|know|hear"
     r"|appreciate|strive|aim|love|see)|\s+can(?!not|'t)\b|\s+could(?!n't|\s+not)\b|(?:'re|\s+are|'m|\s+am)\s+(?:here"
     r"|happy|glad|working|looking|on\s+it|sorry|so|truly|really|checking|investigating|passing|sharing|going)"
-    r"|(?:'ve|\s+have)\s+(?:already\s+|just\s+)?(?!been\b|had\b)(?:\w+ed|sent|made|taken|given|done|put|got|gotten|found"
+    r"|(?:'ve|\s+have)\s+(?:already\s+|just\s+|now\s+|also\s+)?(?!been\b|had\b)(?:\w+ed|sent|made|taken|given|done|put|got|gotten|found"
     r"|set)\b))"
 )
 _EXPLANATION: Final = compile_lower(
@@ -104,8 +106,13 @@ _EXPLANATION: Final = compile_lower(
 # judged by its main clause; one that promises ("The next agent will be with you") does not explain.
 _FRAMED: Final = compile_lower(r"^[\"'(]*(?:if|when|at|in|on|during)\b[^,]{0,100}?(?:,|\bthen\b)\s*")
 _PROMISE: Final = compile_lower(
-    r"^[^,;]*?\b(?:will|'ll|(?:is|are)\s+going\s+to|(?:is|are)\s+on\s+(?:its|their|the)\s+way|ships|shipped|arrives"
+    r"^[^,;]*?\b(?:will|'ll|(?:is|are)\s+going\s+to|on\s+(?:its|their|the|your)\s+way|ships|shipped|arrives"
     r"|(?:is|are)\s+(?:now\s+)?ready|(?:has|have)\s+(?:now\s+|already\s+)?been\s+\w+ed|you\s+can\s+keep)\b"
+)
+# A remedy done or a way out offered in the sentence makes it news, not an explanation.
+_REMEDY: Final = compile_lower(
+    r"\b(?:replaced|refunded|fixed|repaired|re-?sent|sent\s+(?:you|a|the|it)|booked|rebooked|credited|upgraded|arranged"
+    r"|reissued|corrected|waived|approved|dispatched|resolved|restored|so\s+(?:that\s+)?you\s+can)\b"
 )
 
 
@@ -121,6 +128,7 @@ def explains(text: str, start: int, end: int) -> bool:
         _EXPLANATION.match(sentence) is not None
         and _NOT_AN_EXPLANATION.match(sentence) is None
         and _PROMISE.match(sentence) is None
+        and _REMEDY.search(sentence) is None
     )
 
 

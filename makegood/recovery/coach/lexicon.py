@@ -63,7 +63,7 @@ YOU_MODAL: Final = (
 ADVISED: Final = (
     r"(?:(?:\b(?:I|we)(?:'d|\s+would|\s+do|\s+always|\s+strongly|\s+kindly)*\s+|^)"
     r"(?:recommend|advise|suggest|encourage)(?:\s+that)?(?:\s+you)?(?:\s+to)?|(?:the\s+|your\s+)?best\s+(?:bet|option|way|thing)(?:\s+\w+){0,4}\s+(?:is|would"
-    r"\s+be)\s+to|it'?s\s+best\s+to)\s+"
+    r"\s+be)\s+to|(?:it'?s\s+|^)best\s+to)\s+"
 )
 # "Have you (had a chance to) …", "did you …", "can you try …": the customer, asked.
 ASKED: Final = (

@@ -120,6 +120,7 @@ SAYS_NO: Final[tuple[Phrase, ...]] = (
         r"|compensate|permit|take\s+(?:returns|refunds|reservations|bookings|cards?|cash|cheques|checks|back"
         r"|walk-ins|pets)|have\s+(?:any\s+(?:left|record|rooms?|tables?|seats?|availability|stock)|availability"
         r"|(?:a|the|any)\s+record|(?:the\s+)?(?:rooms?|tables?|seats?|stock)|(?:it|that|those|them|this)\s+in\s+stock))\b",
+        unless_before=r"\b(?:if|unless|in\s+case|whether|when|even\s+if)\s+$",  # "if we don't have it, we'll order it"
         needles="do not|don't|dont|does not|doesn't|doesnt",
     ),
     phrase(

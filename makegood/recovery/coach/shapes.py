@@ -26,7 +26,7 @@ from typing import Final
 
 from makegood.recovery.coach import lexicon as w
 from makegood.recovery.coach.matching import compile_lower
-from makegood.recovery.coach.pieces import CONDITIONAL, NOT_A_REFUSAL
+from makegood.recovery.coach.pieces import NOT_A_REFUSAL
 from makegood.recovery.coach.rules import Rule
 from makegood.recovery.coach.sentences import CLAUSE_BREAK
 from makegood.recovery.coach.suggestions import (
@@ -42,6 +42,9 @@ from makegood.recovery.coach.suggestions import (
 )
 
 Found = tuple[Rule, int, int, str]
+# A condition right before the subject: "if we don't have it in stock, we'll order it".
+_IF: Final = r"\b(?:if|unless|in\s+case|whether|when|even\s+if|so\s+that)\s+(?:[\w']+\s+){0,2}$"
+_NOT_REFUSING: Final = f"{_IF}|{NOT_A_REFUSAL}"
 NO, BUCK, BLAME = Rule.SAYS_NO, Rule.PASSES_BUCK, Rule.BLAMES
 
 
@@ -74,8 +77,9 @@ def _shape(
 # -- who is sent where -------------------------------------------------------------------------------
 
 _US_ELSEWHERE: Final = rf"\bus\b[^.!?]{{0,40}}?{w.CHANNEL}"
+# "Call me on 0800…" keeps the employee as the customer's contact: not a hand-off.
 _SENT_TO: Final = (
-    rf"(?:{w.CALL_VERB}\b(?:\s+[^\s]+){{0,6}}?\s*(?:{w.PARTY}|\b{w.THIRD_PERSON}\b|{_US_ELSEWHERE}|{w.CHANNEL})"
+    rf"(?:{w.CALL_VERB}\b(?!\s+(?:me|myself)\b)(?:\s+[^\s]+){{0,6}}?\s*(?:{w.PARTY}|\b{w.THIRD_PERSON}\b|{_US_ELSEWHERE}|{w.CHANNEL})"
     rf"|{w.GO_VERB}\b(?:\s+[^\s]+){{0,6}}?\s+(?:{w.PARTY}|\b{w.THIRD_PERSON}\b)"
     rf"|let\s+(?:our|the|your|their)\s+(?:[\w-]+\s+){{0,2}}?{w.PARTY_NOUN}\s+know)"
 )
@@ -92,8 +96,8 @@ _THEY_HELP: Final = (
     rf"(?:further\s+)?{w.HELP_VERB}"
 )
 _OUR_TEAM_HELPS_THERE: Final = (
-    rf"\bour\s+(?:[\w-]+\s+){{0,2}}?(?:team|experts|specialists)\s+(?:can|will|would|could)\s+(?:\w+\s+)?"
-    rf"{w.HELP_VERB}\b[^.!?]{{0,20}}?(?:{w.URL}|:\s*$)"
+    rf"(?P<x>\bour\s+(?:[\w-]+\s+){{0,2}}?(?:team|experts|specialists|partners|colleagues)(?:\s+at\s+[\w&'-]+)?\s+"
+    rf"(?:can|will|would|could)\s+(?:\w+\s+)?{w.HELP_VERB})\b(?=[^.!?]{{0,20}}?(?:{w.URL}|:\s*$))"
 )
 
 _BUCK_SHAPES: Final = (
@@ -126,7 +130,7 @@ _BUCK_SHAPES: Final = (
         rf"(?P<x>{_THEY_HELP})",
         unless_before=r"\b(?:if|unless|whether)\s+(?:\w+\s+){0,3}$|\bso\s+(?:that\s+)?$",
     ),
-    _shape(BUCK, S_OWN, rf"(?P<x>{_OUR_TEAM_HELPS_THERE})"),
+    _shape(BUCK, S_OWN, _OUR_TEAM_HELPS_THERE),
     _shape(
         BUCK,
         S_CALL_FOR_THEM,
@@ -162,18 +166,19 @@ _NO_SHAPES: Final = (
         S_WE_DO,
         rf"(?P<x>{_WE}\s+(?:do\s+not|don'?t|does\s+not|doesn'?t|no\s+longer)\s+(?:currently\s+|actually\s+|even\s+)?"
         rf"{w.PROVIDE_VERB})\b(?!\s+(?:to\b|you\s+waiting|(?:a|any)\s+(?:problem|issue)|how\b))",
-        unless_before=NOT_A_REFUSAL,
+        unless_before=_NOT_REFUSING,
     ),
     _shape(
         NO,
         S_WE_DO,
         rf"(?P<x>\b(?:we|I)(?:'d|\s+would|\s+can|\s+could|\s+will)?\s+(?:currently\s+|usually\s+|generally\s+|normally"
         rf"\s+)?only\s+(?:ever\s+)?{w.ONLY_VERB}\b"
-        r"|\byou(?:'re|\s+are|\s+will\s+be|'ll\s+be)?\s+only\s+(?:able|allowed|permitted|eligible|entitled)\s+to\b"
+        r"|\byou(?:'re|\s+are|\s+will\s+be|'ll\s+be)?\s+only\s+(?:able|allowed|permitted|eligible|entitled)\b"
         r"|\byou\s+(?:can|may)\s+only\b|\b(?:can|may)\s+only\s+be\s+\w+"
         r"|\b(?:is|are|'s|'re)\s+(?:currently\s+)?only\s+(?:available|valid|possible|offered|accepted|supported|open)\b"
+        r"(?!\s+(?:until|till|through|for\s+(?:another|the\s+next)))"
         r"|\bthere\s+(?:is|are|'s)\s+(?:usually\s+|currently\s+)?only\b)",
-        unless_before=CONDITIONAL,
+        unless_before=_IF,
     ),
     _shape(
         NO,
@@ -181,7 +186,7 @@ _NO_SHAPES: Final = (
         r"(?P<x>\bthere(?:'s|\s+is|\s+are|'re|\s+was|\s+were|\s+will\s+be)?\s+(?:(?:currently|unfortunately|sadly"
         r"|simply|really|still|just)\s+)?(?:no|not\s+any|not\s+an?|isn'?t\s+(?:an?|any)|aren'?t\s+any|wasn'?t\s+(?:an?"
         rf"|any)|weren'?t\s+any)\s+(?:(?:\w+|more|further|other)\s+)?(?:{w.KNOWLEDGE_NOUN}|{w.WAY_NOUN})\b)",
-        unless_before=CONDITIONAL,
+        unless_before=_IF,
     ),
     _shape(
         NO,
@@ -222,7 +227,8 @@ _NO_SHAPES: Final = (
         NO,
         S_FIND_OUT,
         r"(?P<x>\b(?:conflicts?|contradicts?)\s+with\b|\bdoes(?:n'?t|\s+not)\s+match\s+(?:our|what|the)\b"
-        r"|\bwe\s+do\s+(?:currently\s+|in\s+fact\s+|actually\s+|indeed\s+)?(?!not\b|apologi|appreciate|understand"
+        r"|\bwe\s+do\s+(?:currently\s+|in\s+fact\s+|actually\s+|indeed\s+)?(?!not\b|everything|all\b|our\s+best|what\b"
+        r"|apologi|appreciate|understand"
         r"|value|care|want|hope|take|recogni|know|thank|see|hear|love|need|ask|work|try|strive|have\s+(?:a|an|your)\b)\w+)",
     ),
     _shape(
@@ -240,12 +246,16 @@ _NO_SHAPES: Final = (
         r"(?P<x>\bnothing\s+(?:that\s+)?(?:should|would|could)\s+be\s+caus\w*|\b(?:is|are)n'?t\s+registered\s+with\s+us"
         r"|\bnot\s+registered\s+with\s+us)",
     ),
-    # A bad-news opener over a refusal later in its sentence ("Unfortunately, this must be done…").
+    # A bad-news opener over a refusal later in its sentence ("Unfortunately, this must be done…"); not
+    # over a failure it reports before a remedy ("Sadly it didn't arrive in time, so I've sent…").
     _shape(
         NO,
         S_OPENER,
-        r"(?P<x>\b(?:unfortunately|sadly|regrettably))\b(?=[^.!?]{0,80}?(?:n't\b|\bnot\b|\bno\b|\bnever\b|\bonly\b"
-        r"|\bmust\b|\bunable\b|\bunavailable\b|\bcannot\b|\bimpossible\b))",
+        r"(?P<x>\b(?:unfortunately|sadly|regrettably))\b(?![^.!?]{0,80}?\b(?:so|but|and)\s+(?:I|we)(?:'ve|'ll|\s+have"
+        r"|\s+will)\b)(?=[^.!?]{0,80}?(?:\bcan'?t\b|\bcannot\b|\bwon'?t\b|\bunable\b|\bnot\s+(?:be\s+)?(?:able"
+        r"|possible|available|allowed|eligible|covered|valid)\b|\bno\s+longer\b|n'?t\s+(?:be\s+)?(?:able|possible"
+        r"|available|allowed|eligible|covered|valid|offer|accept|refund|provide|do|have|support|track|allow)\b|\bonly\b"
+        r"|\bmust\b|\bno\s+(?!doubt|problem|worries|need)\w+|\bunavailable\b|\bimpossible\b|\bnever\b))",
     ),
 )
 
@@ -301,6 +311,12 @@ SHAPES: Final[tuple[Shape, ...]] = (*_NO_SHAPES, *_BUCK_SHAPES, *_BLAME_SHAPES)
 
 _FIRST_PERSON_IN_CLAUSE: Final = compile_lower(r"\b(?:I|we)(?:'ll|'d|'m|'re|'ve)?\b|\blet\s+(?:me|us)\b")
 
+# "Feel free to call us if anything else comes up": an open door for later, not a hand-off now.
+_OPEN_DOOR: Final = compile_lower(
+    r"\bif\s+(?:you\s+(?:ever\s+)?(?:need|have|want)\s+(?:anything|any\s+(?:other|more|further))|anything\s+else"
+    r"|(?:there'?s|there\s+is)\s+anything\s+else|(?:any\s+)?(?:other\s+)?questions?\s+come\s+up"
+    r"|(?:that'?s|it'?s|that\s+is|it\s+is|that\s+would\s+be)\s+(?:easier|more\s+convenient|quicker|simpler))"
+)
 _PRIVATE_CHANNEL: Final = compile_lower(rf"\b{w.PRIVATE}\b|\bdm\s+us\b|\bdirect(?:ly)?\s+messag")
 
 
@@ -325,7 +341,9 @@ def _spans(shape: Shape, sentence: str) -> list[tuple[int, int]]:
             continue
         if shape.customer_acts and _FIRST_PERSON_IN_CLAUSE.search(sentence, _break_before(sentence, start), start):
             continue
-        if BUCK in shape.rules and _PRIVATE_CHANNEL.search(sentence, start, min(len(sentence), end + 30)):
+        if BUCK in shape.rules and (
+            _PRIVATE_CHANNEL.search(sentence, start, min(len(sentence), end + 30)) or _OPEN_DOOR.search(sentence)
+        ):
             continue
         spans.append((start, end))
     return spans
