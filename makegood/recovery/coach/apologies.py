@@ -104,7 +104,10 @@ _EXPLANATION: Final = compile_lower(
 )
 # A sentence opening on a condition or a setting ("If a product is reduced, …", "At airports, …") is
 # judged by its main clause; one that promises ("The next agent will be with you") does not explain.
-_FRAMED: Final = compile_lower(r"^[\"'(]*(?:if|when|at|in|on|during)\b[^,]{0,100}?(?:,|\bthen\b)\s*")
+_FRAMED: Final = compile_lower(
+    r"^[\"'(]*(?:(?:if|when|at|in|on|during)\b[^,]{0,100}?(?:,|\bthen\b)\s*"
+    r"|(?:at|in|on|during)\s+(?:[\w'-]+\s+){1,3}?(?=(?:there|the|it|we|our|this|these|all)\b))"
+)
 _PROMISE: Final = compile_lower(
     r"^[^,;]*?\b(?:will|'ll|(?:is|are)\s+going\s+to|on\s+(?:its|their|the|your)\s+way|ships|shipped|arrives"
     r"|(?:is|are)\s+(?:now\s+)?ready|(?:has|have)\s+(?:now\s+|already\s+)?been\s+\w+ed|you\s+can\s+keep)\b"

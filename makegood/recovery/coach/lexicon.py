@@ -44,7 +44,7 @@ PARTY_NOUN: Final = alternation(
 )  # fmt: skip
 PARTY: Final = (
     rf"(?:(?:the|your|our|their|a|an|any|one\s+of\s+(?:our|the)|my)\s+)?(?:(?:local|nearest|nearby|closest|own"
-    rf"|other|relevant|dedicated|specialist|[\w&'-]+)\s+){{0,3}}?{PARTY_NOUN}\b"
+    rf"|other|relevant|dedicated|specialist|[\w&'-]+)\s+){{0,3}}?{PARTY_NOUN}(?:\s+{PARTY_NOUN})?\b"
 )
 THIRD_PERSON: Final = r"(?:them|her|him|they)"
 

@@ -176,8 +176,7 @@ _NO_SHAPES: Final = (
         r"|\byou(?:'re|\s+are|\s+will\s+be|'ll\s+be)?\s+only\s+(?:able|allowed|permitted|eligible|entitled)\b"
         r"|\byou\s+(?:can|may)\s+only\b|\b(?:can|may)\s+only\s+be\s+\w+"
         r"|\b(?:is|are|'s|'re)\s+(?:currently\s+)?only\s+(?:available|valid|possible|offered|accepted|supported|open)\b"
-        r"(?!\s+(?:until|till|through|for\s+(?:another|the\s+next)))"
-        r"|\bthere\s+(?:is|are|'s)\s+(?:usually\s+|currently\s+)?only\b)",
+        r"(?!\s+(?:until|till|through|for\s+(?:another|the\s+next))))",
         unless_before=_IF,
     ),
     _shape(

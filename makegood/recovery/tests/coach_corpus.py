@@ -925,4 +925,70 @@ CORPUS: tuple[Reply, ...] = (
         "Sorry if our e-mail upset you. The replacement ships today. Thank you!",
         ((Rule.NON_APOLOGY, "Sorry if our e-mail upset you"),),
     ),
+    # Replies on a social channel, mid-conversation: an @handle first, initials last, no closing thanks.
+    Reply(
+        "social-airline-ask-crew",
+        "@dana_k Sorry to hear that! Please speak to the cabin crew on board and they'll help with your seat. ^AM",
+        ((Rule.PASSES_BUCK, "speak to the cabin crew"),),
+        closing=False,
+    ),
+    Reply(
+        "social-telecom-no-outage",
+        "@sam_r We're not seeing any outages on our end. Have you tried restarting the router? -Jo",
+        (
+            (Rule.BLAMES, "We're not seeing any outages on our end"),
+            (Rule.SAYS_NO, "We're not seeing any outages on our end"),
+        ),
+        closing=False,
+    ),
+    Reply(
+        "social-shop-we-only",
+        "Hi Ana, we only deliver to addresses in the UK. What I can do is hold it in store for you.",
+        ((Rule.SAYS_NO, "we only deliver"),),
+        closing=False,
+    ),
+    Reply(
+        "social-bank-call-line",
+        "Please call our card team on 0345 600 0000 to get this sorted.",
+        ((Rule.PASSES_BUCK, "call our card team"),),
+        closing=False,
+    ),
+    Reply(
+        "social-games-no-news",
+        "There's no news on the next update at the moment. Keep an eye on our blog for announcements.",
+        ((Rule.SAYS_NO, "There's no news"),),
+        closing=False,
+    ),
+    Reply(
+        "social-shop-late-delivery",
+        "So sorry for the late delivery! Our drivers can only deliver until 8pm on weekdays.",
+        ((Rule.EXCUSE_AFTER_APOLOGY, "Our drivers can only deliver until 8pm on weekdays"),),
+        closing=False,
+    ),
+    Reply(
+        "social-app-support-link",
+        "Hi Priya, for help with the app itself you can reach our tech support team here: https://example.com/help",
+        ((Rule.PASSES_BUCK, "reach our tech support team"),),
+        closing=False,
+    ),
+    Reply(
+        "social-shop-dm-good",
+        "Sorry to hear this! Please DM us your order number and we'll get it sorted.",
+        (),
+        closing=False,
+    ),
+    Reply(
+        "social-store-callback-good",
+        (
+            "I've asked our store team to call you back today, and I'll check in with you tomorrow. "
+            "Thanks for bearing with us."
+        ),
+        (),
+    ),
+    Reply(
+        "social-refund-update-good",
+        "Thanks for waiting, Leo. Your refund was processed this morning and should show in 3-5 days.",
+        (),
+        closing=False,
+    ),
 )
