@@ -133,6 +133,6 @@ def coach_reply(
         severity: Severity = no_severity if rule == Rule.SAYS_NO else "warn"
         excerpt = text[start:end]
         message = MESSAGES[rule].format(excerpt=excerpt) + (BLOCK_NOTE if severity == "block" else "")
-        advice = fitted(rule, norm, spans, start, end, suggestion)
+        advice = fitted(rule, text, norm, spans, start, end, suggestion)
         findings.append(Finding(rule, severity, start, end, excerpt, message, advice))
     return CoachResult(findings=findings, blocking=any(f.severity == "block" for f in findings))
