@@ -126,6 +126,7 @@ WAY_NOUN: Final = alternation(
 )  # fmt: skip
 UNAVAILABLE: Final = (
     r"(?:unavailable|not\s+available|discontinued|sold\s+out|out\s+of\s+stock|(?:turned|shut|switched)\s+off"
+    r"|fully\s+booked|booked\s+up|at\s+capacity|full\b(?!\s+(?:of|refund|price|amount|details|name|address|credit))"
     r"|no\s+longer\s+(?:\w+\s+)?(?:available|active|supported|valid|offered|sold|stocked|in\s+stock|possible|running"
     r"|operating|accepted|honou?red|eligible))"
 )

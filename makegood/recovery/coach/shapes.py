@@ -83,7 +83,10 @@ _SENT_TO: Final = (
     rf"|{w.GO_VERB}\b(?:\s+[^\s]+){{0,6}}?\s+(?:{w.PARTY}|\b{w.THIRD_PERSON}\b)"
     rf"|let\s+(?:our|the|your|their)\s+(?:[\w-]+\s+){{0,2}}?{w.PARTY_NOUN}\s+know)"
 )
-_CLAUSE_START: Final = r"(?:^|[,;:(\u2013\u2014!?]\s*|\b(?:and|or|then|but|so|otherwise)\s+)[\"'(]*\s*"
+# Where an imperative can stand: a clause's start, or right after "please" wherever it is.
+_CLAUSE_START: Final = (
+    r"(?:(?:^|[,;:(\u2013\u2014!?]\s*|\b(?:and|or|then|but|so|otherwise)\s+)[\"'(]*\s*|\b(?:please|kindly|pls)\s+)"
+)
 _GET_OTHERS: Final = (
     r"(?:have|get|ask|advise|tell|let)\s+(?:the\s+|your\s+|their\s+)?(?:recipient|sender|account\s+holder|seller"
     r"|driver|bank|store|carrier|courier|manufacturer|merchant|vendor|landlord|her|him|them)\s+(?:to\s+)?"
@@ -204,6 +207,14 @@ _NO_SHAPES: Final = (
         unless_before=NOT_A_REFUSAL,
     ),
     _shape(NO, S_OFFER, r"(?P<x>\b(?:sorry|hate|afraid)\s+to\s+(?:disappoint|be\s+the\s+bearer))"),
+    # "You wouldn't get those perks", "the booking rules apply": what the customer expects, denied.
+    _shape(
+        NO,
+        S_OFFER,
+        r"(?P<x>\byou\s+(?:wouldn'?t|would\s+not)\s+(?:get|receive|have|be\s+(?:able|eligible|entitled|allowed))\b"
+        r"(?!\s+(?:charged|billed|to\b))|\b(?:rules?|polic(?:y|ies)|restrictions?)\s+(?:still\s+|do\s+)?apply\b)",
+        unless_before=NOT_A_REFUSAL,
+    ),
     # Withheld by us: "we've turned it off", "we shut online ordering down".
     _shape(
         NO,
@@ -226,7 +237,9 @@ _NO_SHAPES: Final = (
         NO,
         S_FIND_OUT,
         r"(?P<x>\b(?:conflicts?|contradicts?)\s+with\b|\bdoes(?:n'?t|\s+not)\s+match\s+(?:our|what|the)\b"
-        r"|\bwe\s+do\s+(?:currently\s+|in\s+fact\s+|actually\s+|indeed\s+)?(?!not\b|everything|all\b|our\s+best|what\b"
+        # The emphatic "do" answering the customer back: "but we do follow…", "we do offer it, but…".
+        r"|(?:(?<=but\s)|(?=we\s+do\s+[^.!?]*?\sbut\b))\bwe\s+do\s+(?:currently\s+|in\s+fact\s+|actually\s+|indeed\s+)?"
+        r"(?!not\b|everything|all\b|our\s+best|what\b"
         r"|apologi|appreciate|understand"
         r"|value|care|want|hope|take|recogni|know|thank|see|hear|love|need|ask|work|try|strive|have\s+(?:a|an|your)\b)\w+)",
     ),
