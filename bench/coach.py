@@ -50,15 +50,15 @@ def verdict(ok: bool) -> str:
     return "met" if ok else "NOT met"
 
 
-def rule_line(name: str, counts: Counts, target: str = "") -> str:
+def rule_line(name: str, counts: Counts, target: str = "", width: int = 22) -> str:
     return (
-        f"{name:<22}{counts.positives:>9}{counts.tp + counts.fp:>9}{counts.precision:>11.2f}{counts.recall:>8.2f}"
+        f"{name:<{width}}{counts.positives:>9}{counts.tp + counts.fp:>9}{counts.precision:>11.2f}{counts.recall:>8.2f}"
         f"{counts.f1:>7.2f}  {target}"
     )
 
 
-def header() -> str:
-    return f"{'rule':<22}{'labelled':>9}{'flagged':>9}{'precision':>11}{'recall':>8}{'F1':>7}  target"
+def header(first: str = "rule", width: int = 22) -> str:
+    return f"{first:<{width}}{'labelled':>9}{'flagged':>9}{'precision':>11}{'recall':>8}{'F1':>7}  target"
 
 
 def shorten(text: str, limit: int = 150) -> str:
@@ -82,9 +82,10 @@ def on_replies(path: Path) -> bool:
         print(rule_line(rule.value, counts, target))
     print()
     print(f"Per company (each company and rule with at least {COMPANY_MIN_POSITIVES} labelled replies):")
+    print(header("company and rule", 40))
     for company, rule, counts in scores.company_figures():
         ok = counts.f1 >= TARGET_F1[rule]
-        print(rule_line(f"  {company[:18]} {rule.value[:12]}", counts, f"{verdict(ok)}"))
+        print(rule_line(f"{company} {rule.value}", counts, f"F1 >= {TARGET_F1[rule]:.2f}: {verdict(ok)}", 40))
     print()
     print("Worst companies (all four rules pooled; labelled, flagged, missed, false alarms, F1):")
     for company, counts in scores.companies_pooled()[:10]:
