@@ -110,6 +110,9 @@ EXAMPLES: Final[dict[Rule, tuple[Example, ...]]] = {
         _ex("The driver should have left a card.", "The driver should have"),
         _ex("All fees are listed on our website before you book.", "are listed on our website"),
         _ex("We're still waiting for your photos.", "still waiting for your"),
+        _ex("The payment was declined by your bank.", "declined by your bank"),
+        _ex("It failed because your card details didn't match.", "because your card details didn't match"),
+        _ex("The courier marked it delivered, so they must have left it somewhere.", "they must have left"),
         _ex("You should have an e-mail from us with the tracking link."),
     ),
     Rule.EXCUSE_AFTER_APOLOGY: (

@@ -76,10 +76,10 @@ ASKED: Final = (
 # Verbs that reach a line or a party ("call 1-800…", "reach out here: <link>", "contact the store")…
 CALL_VERB: Final = alternation(
     "contact(?:ing|ed)?", "reach(?:ing|ed)?(?: out)?", "call(?:ing|ed)?", "ring(?:ing)?", "phon(?:e|ing|ed)",
-    "e-?mail(?:ing|ed)?", "get(?:ting)? in touch", "got in touch", "speak(?:ing)?", "spoke", "talk(?:ing|ed)?",
-    "chat(?:ting|ted)? (?:to|with)", "check(?:ing|ed)? with", "consult(?:ing|ed)?", "report(?:ing|ed)?",
-    "rais(?:e|ing|ed)", "tak(?:e|ing) (?:it|this|that) up", "address(?:ing|ed)?", "discuss(?:ing|ed)?",
-    "follow(?:ing)? up", "request(?:ing)? a call ?-?back",
+    "e-?mail(?:ing|ed)?", "get(?:ting)? in touch", "got in touch", "been in touch", "speak(?:ing)?", "spoken?",
+    "talk(?:ing|ed)?", "chat(?:ting|ted)? (?:to|with)", "check(?:ing|ed)? with", "consult(?:ing|ed)?",
+    "report(?:ing|ed)?", "rais(?:e|ing|ed)", "tak(?:e|ing) (?:it|this|that) up", "address(?:ing|ed)?",
+    "discuss(?:ing|ed)?", "follow(?:ing)? up", "request(?:ing)? a call ?-?back",
 )  # fmt: skip
 # …and verbs that go to a place or a person ("go into the store", "write to the seller", "ask the bank").
 GO_VERB: Final = alternation(

@@ -117,7 +117,8 @@ _BUCK_SHAPES: Final = (
     _shape(
         BUCK,
         S_CALL_FOR_THEM,
-        rf"(?P<x>{w.SEND_NOTE}[^.!?]{{0,30}}?{w.CHANNEL}|\bgive\s+(?:us|them)\s+a\s+(?:call|ring|buzz)\b)",
+        rf"(?P<x>{w.SEND_NOTE}[^.!?]{{0,30}}?{w.CHANNEL}|\bgive\s+(?:us|them)\s+a\s+(?:call|ring|buzz)\b"
+        rf"|\bgive\s+{w.PARTY}\s+a\s+(?:call|ring|buzz|shout)\b)",
         customer_acts=True,
     ),
     _shape(
@@ -203,7 +204,8 @@ _NO_SHAPES: Final = (
         S_OFFER,
         r"(?P<x>\b(?:is|are|'s|'re|was|were|has\s+been|have\s+been|will\s+be|be|seems?\s+to\s+be|looks?\s+to\s+be)\s+"
         rf"(?:(?:currently|temporarily|now|still|sadly|unfortunately|permanently)\s+)*{w.UNAVAILABLE}"
-        r"|\bcurrently\s+unavailable)",
+        r"|\b(?:isn'?t|aren'?t|wasn'?t|weren'?t|won'?t\s+be)\s+(?:currently\s+|yet\s+|now\s+)?available\b"
+        r"|\bcan\s+no\s+longer\b|\bcurrently\s+unavailable)",
         unless_before=NOT_A_REFUSAL,
     ),
     _shape(NO, S_OFFER, r"(?P<x>\b(?:sorry|hate|afraid)\s+to\s+(?:disappoint|be\s+the\s+bearer))"),
@@ -287,6 +289,24 @@ _BLAME_SHAPES: Final = (
         S_WE,
         r"(?P<x>\b(?:out\s+of|beyond|outside(?:\s+of)?)\s+(?:our|my)\s+control\b|\bunavoidable\b)",
     ),
+    # Another party did it: "declined by your bank", "delayed by the airport", "they must have left it".
+    _shape(
+        BLAME,
+        S_WE,
+        r"(?P<x>\b(?:declined|rejected|blocked|refused|delayed|lost|damaged|misdelivered)\s+by\s+(?:your|the|their)\s+"
+        rf"(?:[\w-]+\s+)?{w.PARTY_NOUN}\b"
+        r"|\b(?:they|the\s+(?:courier|driver|carrier|seller|bank|airline|store|kitchen|warehouse))\s+must\s+have\s+"
+        r"(?:left|lost|put|dropped|sent|forgotten|misplaced|taken|delivered|mixed|missed)\b)",
+        unless_before=r"\b(?:sorry|apologi[sz]e|regret)\s+(?:that\s+)?$",
+    ),
+    # The customer's doing, given as the cause: "because you didn't…", "because your details didn't match".
+    _shape(
+        BLAME,
+        S_FIX_NOT_FAULT,
+        r"(?P<x>\b(?:because|as|since)\s+(?:you\s+(?:didn'?t|did\s+not|never|forgot|failed|missed|entered|chose|selected"
+        r"|picked|used)\b|your\s+(?:[\w-]+\s+){0,3}?(?:didn'?t|did\s+not|don'?t|do\s+not|wasn'?t|weren'?t|was\s+not"
+        r"|were\s+not)\s+(?:match|correct|valid|right|entered|filled|completed|updated)\w*))",
+    ),
     _shape(
         BLAME,
         S_WE,
@@ -325,9 +345,9 @@ _FIRST_PERSON_IN_CLAUSE: Final = compile_lower(r"\b(?:I|we)(?:'ll|'d|'m|'re|'ve)
 
 # "Feel free to call us if anything else comes up": an open door for later, not a hand-off now.
 _OPEN_DOOR: Final = compile_lower(
-    r"\bif\s+(?:you\s+(?:ever\s+)?(?:need|have|want)\s+(?:anything|any\s+(?:other|more|further))|anything\s+else"
-    r"|(?:there'?s|there\s+is)\s+anything\s+else|(?:any\s+)?(?:other\s+)?questions?\s+come\s+up"
-    r"|(?:that'?s|it'?s|that\s+is|it\s+is|that\s+would\s+be)\s+(?:easier|more\s+convenient|quicker|simpler))"
+    r"\bif\s+[^.!?]{0,40}?\b(?:anything\s+else|other\s+questions?|any\s+(?:other|more|further)\s+(?:questions?|help"
+    r"|issues?|problems?)|further\s+(?:help|assistance|questions?)|questions?\s+come\s+up|(?:that'?s|it'?s|that\s+is"
+    r"|it\s+is|that\s+would\s+be)\s+(?:easier|more\s+convenient|quicker|simpler))"
 )
 _PRIVATE_CHANNEL: Final = compile_lower(rf"\b{w.PRIVATE}\b|\bdm\s+us\b|\bdirect(?:ly)?\s+messag")
 
