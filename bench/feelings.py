@@ -58,8 +58,7 @@ def describe(spent: list[float]) -> str:
     return f"mean {statistics.fmean(spent):.3f} ms, median {statistics.median(spent):.3f} ms, p99 {p99:.3f} ms"
 
 
-def narratives(limit: int = 500) -> list[str]:
-    path = SHARED / "data" / "cfpb" / "complaints_sample.csv"
+def narratives(path: Path, limit: int = 500) -> list[str]:
     if not path.is_file():
         return []
     with path.open(encoding="utf-8", errors="replace", newline="") as handle:
@@ -83,6 +82,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--dev", type=Path, default=SHARED / "data" / "goemotions" / "dev.tsv")
     parser.add_argument("--model", type=Path, default=MODEL_PATH)
+    parser.add_argument("--cfpb", type=Path, default=SHARED / "data" / "cfpb" / "complaints_sample.csv")
     parser.add_argument("--sample", type=int, default=SAMPLE, help="CFPB narratives to show with their feeling")
     parser.add_argument("--sample-out", type=Path, default=None, help="also write the sample as a Markdown table")
     args = parser.parse_args()
@@ -99,7 +99,7 @@ def main() -> int:
         named = [model.name(text) for text in texts]
         result = evaluate(truth, [n.feeling for n in named])
         spent = timings_ms(model, texts)
-        long_texts = narratives()
+        long_texts = narratives(args.cfpb)
         long_spent = timings_ms(model, long_texts) if long_texts else []
         sample = sample_lines(model, long_texts, args.sample) if long_texts and args.sample > 0 else []
 
