@@ -216,6 +216,7 @@ class Remaining:
             "left_today": text(self.left_today),
             "left_this_month": text(self.left_this_month),
             "left": text(self.left),
+            "restitution_per_case": text(p.restitution_per_case) if p.restitution_per_case is not None else None,
             "allowed_kinds": sorted(p.allowed_kinds),
         }
 

@@ -23,7 +23,7 @@ from makegood.remedies.authority import (
     case_restitution,
     money,
 )
-from makegood.remedies.entries import ENTRY_FIELDS, cost_and_value, entry_from_row
+from makegood.remedies.entries import ENTRY_FIELDS, entry_from_row
 from makegood.remedies.explain import explain_shortfall
 from makegood.remedies.models import Authorization, Escalation, EscalationStatus, Grant, RemedyKind, RemedyType
 from makegood.remedies.options import (

@@ -1,8 +1,7 @@
 """The shipped catalogs and `makegood load_catalog`."""
 
-from io import StringIO
-
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
