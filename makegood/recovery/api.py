@@ -72,7 +72,8 @@ class CoachOut(Schema):
 )
 def coach(request: HttpRequest, payload: CoachIn) -> CoachResult:
     """What to change in a message before sending it: saying no, passing the buck, blaming, an excuse
-    after the apology, a missing apology or thanks; each with its span and a suggested rewording.
+    after the apology, a non-apology ("sorry you feel that way"), a missing apology or thanks; each with
+    its span and a rewording suggested for the sentence found.
 
     This endpoint only advises, for the role given; sending a message must check again with the
     sender's own role (`coach_reply(text, role=role_of(user))`).
