@@ -79,6 +79,9 @@ EFFORT_CREDIT: dict[str, float] = {Effort.NONE: 1.0, Effort.LOW: 0.5, Effort.HIG
 GENEROSITY = (Decimal("1.00"), Decimal("1.25"), Decimal("1.40"), Decimal("1.50"))
 CAP_MARGIN = Decimal("0.10")
 MAX_FACTOR = Decimal("1.50")
+# Once the loss is put right, something for the trouble aims at no less than a tenth of the loss
+# (a minor failure: the loss times 1.00 is restored already) and may reach a fifth.
+EXTRA_TARGET, EXTRA_CAP = Decimal("0.10"), Decimal("0.20")
 
 
 def loss_fit(entry: CatalogEntry, loss_kind: str) -> float:
@@ -193,7 +196,7 @@ def sizing_for(
 
     `restored`: the restitution already granted on the case. Compensation then makes up the rest
     of what the loss calls for (a $89 service redone on a severe failure: $124.60 - $89), so target
-    and cap drop by it; the cap keeps at least its margin above the target.
+    and cap drop by it, to no less than a tenth and a fifth of the loss (`EXTRA_TARGET`, `EXTRA_CAP`).
     The customer's stated minimum lifts both target and cap: an option is never a worse deal.
     Both are rounded down to the currency's smallest unit.
     """
@@ -209,8 +212,8 @@ def sizing_for(
         target = round_down(loss * factor, currency)
         cap = round_down(loss * min(MAX_FACTOR, factor + CAP_MARGIN), currency)
         if restored > 0:
-            target = max(Decimal(0), target - restored)
-            cap = max(cap - restored, round_down(loss * CAP_MARGIN, currency))
+            target = max(target - restored, round_down(loss * EXTRA_TARGET, currency))
+            cap = max(cap - restored, round_down(loss * EXTRA_CAP, currency))
     if minimum is not None:
         target = max(target, minimum) if target is not None else minimum
         cap = max(cap, minimum) if cap is not None else None
