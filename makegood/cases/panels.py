@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from makegood.accounts.models import Team
     from makegood.cases.models import Case, CaseEvent
 
-CaseSlot = Literal["case_side", "case_main"]
+# `case_solve`: the guided recovery's Solve step (where a remedy is chosen and granted).
+CaseSlot = Literal["case_side", "case_main", "case_solve"]
 QueueSlot = Literal["queue_actions", "queue_top"]
 
 
@@ -92,13 +93,14 @@ class _TimelineTemplate:
     css: tuple[str, ...]
 
 
-_case_panels: dict[str, dict[str, Panel[CasePage]]] = {"case_side": {}, "case_main": {}}
+_case_panels: dict[str, dict[str, Panel[CasePage]]] = {"case_side": {}, "case_main": {}, "case_solve": {}}
 _queue_panels: dict[str, dict[str, Panel[QueuePage]]] = {"queue_actions": {}, "queue_top": {}}
 _timeline_templates: dict[str, _TimelineTemplate] = {}
 
 
 def register_case_panel(slot: CaseSlot, panel: Panel[CasePage]) -> None:
-    """Add a panel to the case page's side column or main column (the same name replaces it)."""
+    """Add a panel to the case page's side column or main column, or to the guided recovery's
+    Solve step (the same name replaces it)."""
     _case_panels[slot][panel.name] = panel
 
 

@@ -10,6 +10,7 @@ import random
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from enum import Enum
 
 from makegood.accounts.models import Role
@@ -17,6 +18,7 @@ from makegood.cases.kinds import EventKind
 from makegood.cases.models import DEFAULT_RESPONSE_TARGETS, LIVE_CHANNELS, Status
 from makegood.demo import content
 from makegood.demo.content import CHAT, EMAIL, IN_PERSON, ONLINE, PHONE, SOCIAL, WEB, Complaint
+from makegood.demo.losses import LOSSES, SHOWCASES, Showcase
 
 HISTORY_DAYS = 90
 CHANNEL_WEIGHTS = {WEB: 25, EMAIL: 22, PHONE: 18, IN_PERSON: 15, CHAT: 12, SOCIAL: 8}
@@ -61,6 +63,11 @@ class PlannedCase:
     external_id: str
     created_by: str | None
     steps: tuple[PlannedStep, ...]
+    # What the customer lost, recorded by the owner when they take the case (none: not recorded).
+    loss_kind: str = ""
+    loss_amount: Decimal | None = None
+    severity: str = ""
+    business_at_fault: bool = False
 
     @property
     def status(self) -> str:
@@ -224,6 +231,7 @@ class _Planner:
         }.get(channel)
         external_id = f"chat-{rng.randint(100000, 999999)}" if channel == CHAT else ""
         steps = () if fresh else self.steps(complaint, channel, team, customer, received_at, created_by, slots)
+        loss = LOSSES.get(complaint.key)
         return PlannedCase(
             received_at=received_at,
             channel=channel,
@@ -235,6 +243,10 @@ class _Planner:
             external_id=external_id,
             created_by=created_by,
             steps=steps,
+            loss_kind=loss.kind if loss else "",
+            loss_amount=loss.amount_for(slots) if loss else None,
+            severity=loss.severity if loss else "",
+            business_at_fault=loss.at_fault if loss else False,
         )
 
     def steps(
@@ -291,14 +303,55 @@ class _Planner:
         return tuple(kept)
 
 
+def showcase_case(showcase: Showcase, *, received_at: datetime) -> PlannedCase:
+    """An open case of the demo's remedy story: taken and answered minutes after it arrived."""
+    customer = PlannedCustomer(showcase.customer_name, showcase.customer_email, showcase.customer_phone)
+    first = showcase.customer_name.split()[0]
+    promise = next(c.promise for c in content.COMPLAINTS if c.key == showcase.complaint)
+    if showcase.channel == PHONE:
+        kind, body = EventKind.CONTACT, f"Called {first} back. Apologised and agreed the next step: {promise}"
+    else:
+        kind = EventKind.REPLY_SENT
+        body = f"Hi {first}, I'm {showcase.owner.capitalize()} from {content.BUSINESS}. I'm so sorry. {promise}"
+    subject = next(c.subject for c in content.COMPLAINTS if c.key == showcase.complaint)
+    return PlannedCase(
+        received_at=received_at,
+        channel=showcase.channel,
+        team_slug=showcase.team_slug,
+        customer=customer,
+        subject=subject,
+        story=showcase.story,
+        expectation=showcase.expectation,
+        external_id=showcase.external_id,
+        created_by=showcase.owner if showcase.channel == PHONE else None,
+        steps=(
+            PlannedStep(received_at + timedelta(minutes=2), StepKind.OWN, "", actor=showcase.owner),
+            PlannedStep(
+                received_at + timedelta(minutes=6), StepKind.RESPOND, body, actor=showcase.owner, response_kind=kind
+            ),
+        ),
+        loss_kind=showcase.loss.kind,
+        loss_amount=showcase.loss.amount_for({}),
+        severity=showcase.loss.severity,
+        business_at_fault=showcase.loss.at_fault,
+    )
+
+
 def demo_plan(*, seed: int, cases: int, now: datetime) -> list[PlannedCase]:
-    """`cases` complaints over the last 90 days, oldest first; the last few arrived minutes ago, unowned."""
+    """`cases` complaints over the last 90 days, oldest first; the last few arrived minutes ago,
+    unowned. The two showcases (`losses.SHOWCASES`) take the places of the last two past cases."""
     planner = _Planner(seed=seed, now=now)
     rng = planner.rng
     fresh = min(len(FRESH_CHANNELS), max(1, cases // 25)) if cases else 0
     channels = rng.choices(list(CHANNEL_WEIGHTS), weights=list(CHANNEL_WEIGHTS.values()), k=cases - fresh)
     past = sorted((planner.past_received_at(channel), channel) for channel in channels)
     planned = [planner.case(received_at=at, channel=channel, fresh=False) for at, channel in past]
+    if len(planned) >= 2 * len(SHOWCASES):
+        # An hour or two ago, so that they are open, taken and answered, and nothing is in the future.
+        for i, showcase in enumerate(SHOWCASES):
+            at = now - timedelta(hours=2) + i * timedelta(minutes=20)
+            planned[-len(SHOWCASES) + i] = showcase_case(showcase, received_at=at)
+        planned.sort(key=lambda c: c.received_at)
     recent = []
     for channel in FRESH_CHANNELS[:fresh]:
         if channel in LIVE_CHANNELS:

@@ -28,6 +28,7 @@ from makegood.demo.builders import PlannedCase, StepKind, demo_plan
 from makegood.followup.models import FollowUp, State
 from makegood.intake.opening import case_open
 from makegood.remedies.catalogs import catalog_load
+from makegood.remedies.loss import case_loss_record
 
 DEFAULT_SEED = 2026
 DEFAULT_CASES = 300
@@ -142,6 +143,17 @@ def _load_case(planned: PlannedCase, *, teams: dict[str, Team], users: dict[str,
     for step in planned.steps:
         if step.kind is StepKind.OWN:
             case = case_take_ownership(case=case, user=users[step.actor], at=step.at)
+            if planned.loss_kind:
+                # The owner records what the customer lost as they take the case.
+                case = case_loss_record(
+                    case=case,
+                    user=users[step.actor],
+                    loss_kind=planned.loss_kind,
+                    severity=planned.severity,
+                    loss_amount=planned.loss_amount,
+                    business_at_fault=planned.business_at_fault,
+                    at=step.at,
+                )
         elif step.kind is StepKind.RESPOND:
             case_record_response(case=case, user=users[step.actor], kind=step.response_kind, body=step.body, at=step.at)
         elif step.kind is StepKind.MESSAGE:

@@ -27,6 +27,7 @@ from makegood.cases.forms import ResolveForm
 from makegood.cases.kinds import EventKind
 from makegood.cases.models import Case
 from makegood.cases.page import case_page_render
+from makegood.cases.panels import CasePage, ShownPanel, case_panels
 from makegood.cases.selectors import case_get_for_user
 from makegood.cases.services import MAX_MESSAGE, CaseActionError
 from makegood.edges import is_htmx
@@ -237,10 +238,6 @@ def _recover_context(
     ]
     current_state = next((state for state in states if state.kind == current), None)
     last_solve = next((step for step in reversed(steps) if step.kind == StepKind.SOLVE), None)
-    # The seam for the remedy engine (issue 4): the Solve step is where a remedy is chosen and
-    # granted. Until it plugs in, the agreed next step is free text; it will add its panel to the
-    # context here (`solve_panel`) and the template includes it above the Solve form.
-    solve_panel: dict[str, Any] | None = None
     return {
         "case": case,
         "steps": steps,
@@ -254,13 +251,21 @@ def _recover_context(
         "editable": editable,
         "prompt": prompts.get(current, ""),
         "coach": coach,
-        "solve_panel": solve_panel,
+        "solve_panels": _solve_panels(request, user, case) if current == StepKind.SOLVE else [],
         "resolve_form": ResolveForm(initial={"resolution": last_solve.text if last_solve else ""})
         if progress.thanked and editable
         else None,
         "is_htmx": is_htmx(request),
         "now": timezone.now(),
     }
+
+
+def _solve_panels(request: HttpRequest, user: User, case: Case) -> list[ShownPanel]:
+    """The Solve step's panels (remedies registers its panel here: the loss, the authority left,
+    what was granted, the demand and the options, granted from the step itself). They read the
+    case, not its timeline, so none is read for them."""
+    page = CasePage(request=request, user=user, case=case, events=[], is_owner=case.owner_id == user.pk)
+    return case_panels(page, "case_solve")
 
 
 def _recover_url(case: Case, step: str = "") -> str:

@@ -19,10 +19,12 @@ class RemediesConfig(AppConfig):
         # The remedies panel on the case page and the granting authority above the queue, both
         # loaded by htmx after the page. The stylesheet comes with the page: it also colours
         # remedies' own lines on the timeline.
-        register_case_panel(
-            "case_main",
-            Panel(name="remedies", template="remedies/_case_panel.html", order=20, css=("makegood/remedies.css",)),
+        remedies_panel = Panel(
+            name="remedies", template="remedies/_case_panel.html", order=20, css=("makegood/remedies.css",)
         )
+        register_case_panel("case_main", remedies_panel)
+        # The guided recovery's Solve step is the same panel: the same state, the same grants.
+        register_case_panel("case_solve", remedies_panel)
         register_queue_panel("queue_top", Panel(name="authority", template="remedies/_queue_authority.html", order=10))
 
         # This process re-reads the catalog at once after an edit; other processes notice the

@@ -9,8 +9,14 @@ Three limits apply at once, each in the policy's currency:
 A role sets the defaults (`RoleAuthority`); an employee's own row (`EmployeeAuthority`) may
 override any of them. What is used comes from the ledger (`Grant.charged_to`), summed in the
 database, plus what the employee has reserved by approving escalations that are not used yet.
-The arithmetic below is pure, so that it can be tested exhaustively; the two functions at the
-end read the database.
+Only compensation is charged to these limits. Restitution (putting right what failed: redo the
+service, repair or replace, reverse the charge) has a limit of its own per case, the case's loss
+(`Restitution`): restitution that matches the loss is granted without touching the caps, and is
+still in the ledger (`Grant.purpose`). A role may also set a ceiling on the restitution one person
+grants alone on a case (`restitution_per_case`).
+
+The arithmetic below is pure, so that it can be tested exhaustively; the functions at the end
+read the database.
 """
 
 from __future__ import annotations
@@ -26,8 +32,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from makegood.cases.models import Case
 from makegood.money import as_text, is_currency, money_format, quantize
-from makegood.remedies.models import Authorization, EmployeeAuthority, Grant, RemedyKind, RoleAuthority
+from makegood.remedies.models import Authorization, EmployeeAuthority, Grant, Purpose, RemedyKind, RoleAuthority
 
 ZERO = Decimal(0)
 
@@ -45,6 +52,8 @@ class Policy:
     budget_per_month: Decimal
     allowed_kinds: frozenset[str]
     role: str = ""
+    # The most restitution one person may grant alone on a case (None: the loss is the limit).
+    restitution_per_case: Decimal | None = None
 
 
 def no_authority(currency: str | None = None) -> Policy:
@@ -63,6 +72,8 @@ def policy_merge(role_policy: RoleAuthority | None, override: EmployeeAuthority 
         own = getattr(override, field, None) if override is not None else None
         return Decimal(own if own is not None else getattr(role_policy, field))
 
+    own_ceiling = override.restitution_per_case if override is not None else None
+    ceiling = own_ceiling if own_ceiling is not None else role_policy.restitution_per_case
     return Policy(
         currency=role_policy.currency,
         cap_per_case=pick("cap_per_case"),
@@ -70,16 +81,69 @@ def policy_merge(role_policy: RoleAuthority | None, override: EmployeeAuthority 
         budget_per_month=pick("budget_per_month"),
         allowed_kinds=frozenset(k for k in kinds if k in RemedyKind.values),
         role=role,
+        restitution_per_case=None if ceiling is None else Decimal(ceiling),
     )
 
 
 @dataclass(frozen=True)
 class Usage:
-    """What has been charged (and reserved) against each limit."""
+    """What has been charged (and reserved) against each limit: compensation only. `restored`:
+    the restitution granted on the case so far, by anyone (its value to the customer)."""
 
     on_case: Decimal = ZERO
     today: Decimal = ZERO
     this_month: Decimal = ZERO
+    restored: Decimal = ZERO
+
+
+@dataclass(frozen=True)
+class Restitution:
+    """What is left to put right on a case without touching the caps.
+
+    The limit is the case's loss (recorded in the authority's currency; none recorded: nothing can
+    be matched to it, so restitution counts as compensation), held under the role's ceiling when it
+    has one. What was restored counts by its value to the customer: a redone $89 service restores
+    $89 whatever the workshop's time cost us.
+    """
+
+    currency: str
+    loss: Decimal | None
+    restored: Decimal = ZERO
+    ceiling: Decimal | None = None
+
+    @property
+    def limit(self) -> Decimal:
+        if self.loss is None:
+            return ZERO
+        return self.loss if self.ceiling is None else min(self.loss, self.ceiling)
+
+    @property
+    def left(self) -> Decimal:
+        return max(ZERO, self.limit - self.restored)
+
+    @property
+    def started(self) -> bool:
+        """Something was restored already."""
+        return self.restored > 0
+
+    @property
+    def complete(self) -> bool:
+        """The loss is restored in full (or as far as this person may restore it alone)."""
+        return self.loss is not None and self.restored > 0 and self.left <= 0
+
+    def allows(self, value: Decimal) -> bool:
+        return self.loss is not None and 0 <= value <= self.left
+
+    def as_dict(self) -> dict[str, str | bool | None]:
+        return {
+            "currency": self.currency,
+            "loss": as_text(self.loss, self.currency),
+            "ceiling": as_text(self.ceiling, self.currency),
+            "limit": as_text(self.limit, self.currency),
+            "restored": as_text(self.restored, self.currency),
+            "left": as_text(self.left, self.currency),
+            "complete": self.complete,
+        }
 
 
 @dataclass(frozen=True)
@@ -152,6 +216,7 @@ class Remaining:
             "left_today": text(self.left_today),
             "left_this_month": text(self.left_this_month),
             "left": text(self.left),
+            "restitution_per_case": text(p.restitution_per_case) if p.restitution_per_case is not None else None,
             "allowed_kinds": sorted(p.allowed_kinds),
         }
 
@@ -160,6 +225,31 @@ def remaining_from(policy: Policy, usage: Usage, *, for_case: bool = True) -> Re
     return Remaining(
         policy=policy, usage=usage if for_case else Usage(ZERO, usage.today, usage.this_month), for_case=for_case
     )
+
+
+def restitution_from(remaining: Remaining, loss: Decimal | None) -> Restitution:
+    """The restitution left on the case `remaining` was read for, given its loss (in the same currency)."""
+    return Restitution(
+        currency=remaining.currency,
+        loss=loss,
+        restored=remaining.usage.restored,
+        ceiling=remaining.policy.restitution_per_case,
+    )
+
+
+def case_loss_in(case: Case, currency: str) -> Decimal | None:
+    """The case's loss, when it is recorded in `currency` (no conversion here)."""
+    if case.loss_amount is None or case.loss_amount <= 0:
+        return None
+    if (case.loss_currency or currency).upper() != currency:
+        return None
+    return quantize(Decimal(case.loss_amount), currency)
+
+
+def case_restitution(case: Case, remaining: Remaining) -> Restitution:
+    """What is left to restore on the case (its loss, in the authority's currency, less the
+    restitution granted), for the person `remaining` was read for (on this case)."""
+    return restitution_from(remaining, case_loss_in(case, remaining.currency))
 
 
 def check_within(remaining: Remaining, cost: Decimal) -> None:
@@ -217,7 +307,8 @@ def authority_policy(user: User) -> Policy:
     own_table = EmployeeAuthority._meta.db_table
     sql = (
         "SELECT r.role, r.currency, r.cap_per_case, r.cap_per_day, r.budget_per_month, r.allowed_kinds, "  # noqa: S608 (table names from _meta)
-        "e.cap_per_case, e.cap_per_day, e.budget_per_month, e.allowed_kinds "
+        "e.cap_per_case, e.cap_per_day, e.budget_per_month, e.allowed_kinds, "
+        "r.restitution_per_case, e.restitution_per_case "
         "FROM auth_user_groups ug "
         "JOIN auth_group g ON g.id = ug.group_id "
         f"JOIN {role_table} r ON r.role = g.name "
@@ -239,12 +330,14 @@ def authority_policy(user: User) -> Policy:
         cap_per_day=_decimal(row[3], currency),
         budget_per_month=_decimal(row[4], currency),
         allowed_kinds=_json_list(row[5]) or [],
+        restitution_per_case=None if row[10] is None else _decimal(row[10], currency),
     )
     override = EmployeeAuthority(
         cap_per_case=None if row[6] is None else _decimal(row[6], currency),
         cap_per_day=None if row[7] is None else _decimal(row[7], currency),
         budget_per_month=None if row[8] is None else _decimal(row[8], currency),
         allowed_kinds=_json_list(row[9]),
+        restitution_per_case=None if row[11] is None else _decimal(row[11], currency),
     )
     return policy_merge(role_policy, override, role=role)
 
@@ -258,11 +351,13 @@ def authority_usage(
     currency: str | None = None,
 ) -> Usage:
     """What `user` has been charged (plus has reserved) on the case, today and this month, in
-    `currency` (default: their policy's, which the ledger's rows charged to them are in).
+    `currency` (default: their policy's, which the ledger's rows charged to them are in), and the
+    restitution granted on the case so far.
 
-    One statement of five sums, each a range scan on an index of the ledger or the
-    authorizations. Reservations are the unused, unexpired authorizations the user approved as
-    a manager; they count against every limit now, since the grant can come at any moment.
+    One statement of six sums, each a range scan on an index of the ledger or the
+    authorizations. Only compensation is charged; restitution is summed per case (by value).
+    Reservations are the unused, unexpired authorizations the user approved as a manager; they
+    count against every limit now, since the grant can come at any moment.
     """
     p = periods_at(at)
     now = at or timezone.now()
@@ -270,28 +365,32 @@ def authority_usage(
     grants = Grant._meta.db_table
     approvals = Authorization._meta.db_table
     open_approvals = f"FROM {approvals} WHERE approved_by_id = %s AND used_at IS NULL AND expires_at > %s AND id <> %s"
+    charged = f"FROM {grants} WHERE charged_to_id = %s AND purpose = %s"
     sql = (
-        f"SELECT (SELECT SUM(cost) FROM {grants} WHERE charged_to_id = %s AND granted_at >= %s AND granted_at < %s), "  # noqa: S608 (table names from _meta)
-        f"(SELECT SUM(cost) FROM {grants} WHERE charged_to_id = %s AND granted_at >= %s AND granted_at < %s), "
-        f"(SELECT SUM(cost) FROM {grants} WHERE charged_to_id = %s AND case_id = %s), "
+        f"SELECT (SELECT SUM(cost) {charged} AND granted_at >= %s AND granted_at < %s), "  # noqa: S608 (table names from _meta)
+        f"(SELECT SUM(cost) {charged} AND granted_at >= %s AND granted_at < %s), "
+        f"(SELECT SUM(cost) {charged} AND case_id = %s), "
         f"(SELECT SUM(max_cost) {open_approvals}), "
-        f"(SELECT SUM(max_cost) {open_approvals} AND case_id = %s)"
+        f"(SELECT SUM(max_cost) {open_approvals} AND case_id = %s), "
+        f"(SELECT SUM(value) FROM {grants} WHERE case_id = %s AND purpose = %s)"
     )
     case = case_id if case_id is not None else -1
     excluded = exclude_authorization_id if exclude_authorization_id is not None else -1
+    compensation, restitution = Purpose.COMPENSATION.value, Purpose.RESTITUTION.value
     params = [
-        *(user.pk, dt(p.month_start), dt(p.month_end)),
-        *(user.pk, dt(p.day_start), dt(p.day_end)),
-        *(user.pk, case),
+        *(user.pk, compensation, dt(p.month_start), dt(p.month_end)),
+        *(user.pk, compensation, dt(p.day_start), dt(p.day_end)),
+        *(user.pk, compensation, case),
         *(user.pk, dt(now), excluded),
         *(user.pk, dt(now), excluded, case),
+        *(case, restitution),
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         sums = cursor.fetchone()
     currency = currency if currency is not None else authority_policy(user).currency
-    month, day, on_case, reserved, reserved_case = (_decimal(v, currency) for v in sums)
-    return Usage(on_case=on_case + reserved_case, today=day + reserved, this_month=month + reserved)
+    month, day, on_case, reserved, reserved_case, restored = (_decimal(v, currency) for v in sums)
+    return Usage(on_case=on_case + reserved_case, today=day + reserved, this_month=month + reserved, restored=restored)
 
 
 def authority_remaining(

@@ -18,7 +18,7 @@ from django.db import transaction
 
 from makegood.accounts.models import Role
 from makegood.cases.models import Channel, LossKind
-from makegood.remedies.models import Effort, RemedyKind, RemedyType, RoleAuthority
+from makegood.remedies.models import Effort, Purpose, RemedyKind, RemedyType, RoleAuthority, default_purpose
 from makegood.remedies.rules import default_currency
 from makegood.remedies.selectors import catalog_changed
 
@@ -50,6 +50,8 @@ def _remedy_fields(item: dict[str, Any], currency: str) -> dict[str, Any]:
     problems = []
     if item.get("kind") not in RemedyKind.values:
         problems.append(f"unknown kind {item.get('kind')!r}")
+    if item.get("purpose", Purpose.COMPENSATION) not in Purpose.values:
+        problems.append(f"unknown purpose {item.get('purpose')!r}")
     if item.get("effort", Effort.NONE) not in Effort.values:
         problems.append(f"unknown effort {item.get('effort')!r}")
     for channel in item.get("channels", []):
@@ -67,6 +69,8 @@ def _remedy_fields(item: dict[str, Any], currency: str) -> dict[str, Any]:
 
     return {
         "kind": item["kind"],
+        # Restitution or compensation: the catalog may say; else what the kind usually is.
+        "purpose": item.get("purpose") or default_purpose(item["kind"]),
         "name": item["name"],
         "description": item.get("description", ""),
         "currency": currency,
@@ -121,6 +125,7 @@ def catalog_load(*, name: str, activate: bool = True, currency: str | None = Non
             stale.save(update_fields=["active", "updated_at"])
             deactivated += 1
         for role_name, policy in data.get("authority", {}).items():
+            ceiling = policy.get("restitution_per_case")
             RoleAuthority.objects.update_or_create(
                 role=Role(role_name),
                 defaults={
@@ -128,6 +133,7 @@ def catalog_load(*, name: str, activate: bool = True, currency: str | None = Non
                     "cap_per_case": Decimal(policy["cap_per_case"]),
                     "cap_per_day": Decimal(policy["cap_per_day"]),
                     "budget_per_month": Decimal(policy["budget_per_month"]),
+                    "restitution_per_case": Decimal(ceiling) if ceiling is not None else None,
                     "allowed_kinds": [k for k in policy.get("allowed_kinds", []) if k in RemedyKind.values],
                 },
             )

@@ -56,6 +56,12 @@ class CatalogEntry:
     immediate: bool
     effort: str
     loss_kinds: frozenset[str]
+    purpose: str = "compensation"
+
+    @property
+    def restores(self) -> bool:
+        """A restitution remedy (what it is; whether it matches a case's loss is `options.restitution_fits`)."""
+        return self.purpose == "restitution"
 
     @property
     def ratio(self) -> float:
@@ -85,6 +91,7 @@ class CatalogEntry:
             immediate=remedy.immediate,
             effort=remedy.effort,
             loss_kinds=frozenset(remedy.loss_kinds or ()),
+            purpose=remedy.purpose,
         )
 
 
@@ -106,6 +113,7 @@ ENTRY_FIELDS = (
     "immediate",
     "effort",
     "loss_kinds",
+    "purpose",
 )
 
 

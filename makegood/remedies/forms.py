@@ -167,6 +167,13 @@ class ExtraForm(RemedyForm):
         super().__init__(*args, **kwargs)
 
 
+class RestoreForm(ExtraForm):
+    """One click: grant the suggested restitution (its remedy and amount, as suggested), with the
+    order reference when the remedy needs one."""
+
+    order_reference = forms.CharField(label="Order reference", max_length=MAX_ORDER_REFERENCE, required=False)
+
+
 DECISIONS = [("approve", "Approve"), ("take_over", "I'll handle this myself")]
 
 

@@ -30,15 +30,47 @@ class RemedyKind(models.TextChoices):
     COMPLIMENTARY = "complimentary", "Complimentary item or service"
     UPGRADE = "upgrade", "Free upgrade"
     EXPEDITED_SHIPPING = "expedited_shipping", "Expedited shipping at our cost"
-    RETURN_EXCHANGE = "return_exchange", "Return or exchange"
+    RETURN_EXCHANGE = "return_exchange", "Replacement or exchange"
     GIFT_CARD = "gift_card", "Gift card"
     LOYALTY_POINTS = "loyalty_points", "Loyalty points"
     EXPERT_TIME = "expert_time", "Time with an expert"
     HANDWRITTEN_NOTE = "handwritten_note", "Handwritten note"
+    # What puts right the thing that failed (restitution), beside the refunds and the replacement.
+    REDO_SERVICE = "redo_service", "Redo the service"
+    REPAIR = "repair", "Repair at our cost"
+    REVERSE_CHARGE = "reverse_charge", "Reverse a wrong charge"
+    REDELIVER = "redeliver", "Deliver again"
 
 
-# Refunds go to the payment system (a webhook event); the others are delivered by us.
-REFUND_KINDS = frozenset({RemedyKind.REFUND_FULL, RemedyKind.REFUND_PARTIAL})
+class Purpose(models.TextChoices):
+    """What a remedy is for. Restitution puts right what we got wrong (redo the service, repair or
+    replace the item, reverse the charge, refund what was not delivered); compensation is what we
+    add for the trouble. Only compensation is charged to the caps; restitution that matches the
+    case's loss has its own limit per case (`authority.Restitution`)."""
+
+    RESTITUTION = "restitution", "Restitution: puts right what failed"
+    COMPENSATION = "compensation", "Compensation: for the trouble"
+
+
+# The kinds that are restitution unless a catalog says otherwise (a remedy type's own `purpose`).
+RESTITUTION_KINDS = frozenset(
+    {
+        RemedyKind.REDO_SERVICE,
+        RemedyKind.REPAIR,
+        RemedyKind.RETURN_EXCHANGE,
+        RemedyKind.REVERSE_CHARGE,
+        RemedyKind.REFUND_FULL,
+        RemedyKind.REDELIVER,
+    }
+)
+
+# Remedies that pay the customer money: each grant of one is a payment to make (`payments`).
+# Refunds and reversed charges go to the payment system; the others are delivered by us.
+REFUND_KINDS = frozenset({RemedyKind.REFUND_FULL, RemedyKind.REFUND_PARTIAL, RemedyKind.REVERSE_CHARGE})
+
+
+def default_purpose(kind: str) -> str:
+    return Purpose.RESTITUTION if kind in RESTITUTION_KINDS else Purpose.COMPENSATION
 
 
 class Effort(models.TextChoices):
@@ -62,6 +94,13 @@ class RemedyType(CurrencyAmounts):
     catalog = models.SlugField(max_length=50, help_text="The catalog this remedy came from.")
     code = models.SlugField(max_length=80)
     kind = models.CharField(max_length=30, choices=RemedyKind.choices)
+    purpose = models.CharField(
+        max_length=20,
+        choices=Purpose.choices,
+        default=Purpose.COMPENSATION,
+        help_text="Restitution puts right what failed (its own limit per case: the loss); compensation is "
+        "for the trouble (charged to the caps).",
+    )
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
     currency = models.CharField(max_length=3)
@@ -176,16 +215,25 @@ class RoleAuthority(CurrencyAmounts):
     cap_per_case = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
     cap_per_day = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
     budget_per_month = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
+    restitution_per_case = models.DecimalField(
+        max_digits=MONEY_DIGITS,
+        decimal_places=MONEY_PLACES,
+        null=True,
+        blank=True,
+        help_text="The most restitution one person may grant alone on a case, whatever the loss; blank: the "
+        "loss is the only limit.",
+    )
     allowed_kinds = models.JSONField(default=list, blank=True, help_text="Remedy kinds the role may grant.")
     updated_at = models.DateTimeField(auto_now=True)
 
-    money_fields = ("cap_per_case", "cap_per_day", "budget_per_month")
+    money_fields = ("cap_per_case", "cap_per_day", "budget_per_month", "restitution_per_case")
 
     class Meta:
         verbose_name_plural = "role authorities"
         constraints = [
             models.CheckConstraint(
-                condition=Q(cap_per_case__gte=0, cap_per_day__gte=0, budget_per_month__gte=0),
+                condition=Q(cap_per_case__gte=0, cap_per_day__gte=0, budget_per_month__gte=0)
+                & (Q(restitution_per_case__isnull=True) | Q(restitution_per_case__gte=0)),
                 name="roleauthority_nonnegative",
             )
         ]
@@ -216,6 +264,9 @@ class EmployeeAuthority(models.Model):
     cap_per_case = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, null=True, blank=True)
     cap_per_day = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, null=True, blank=True)
     budget_per_month = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, null=True, blank=True)
+    restitution_per_case = models.DecimalField(
+        max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, null=True, blank=True, help_text="Blank: the role's."
+    )
     allowed_kinds = models.JSONField(null=True, blank=True, help_text="Blank: the role's list.")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -225,7 +276,8 @@ class EmployeeAuthority(models.Model):
             models.CheckConstraint(
                 condition=(Q(cap_per_case__isnull=True) | Q(cap_per_case__gte=0))
                 & (Q(cap_per_day__isnull=True) | Q(cap_per_day__gte=0))
-                & (Q(budget_per_month__isnull=True) | Q(budget_per_month__gte=0)),
+                & (Q(budget_per_month__isnull=True) | Q(budget_per_month__gte=0))
+                & (Q(restitution_per_case__isnull=True) | Q(restitution_per_case__gte=0)),
                 name="employeeauthority_nonnegative",
             )
         ]
@@ -354,12 +406,17 @@ class Grant(CurrencyAmounts, AppendOnlyModel):
     """The ledger: one row per remedy granted, never changed. Authority is computed from it.
 
     `charged_to` is whose authority paid: the employee's own, or the approving manager's when
-    granted under an authorization (`authorized_by`).
+    granted under an authorization (`authorized_by`). `cost` and `value` mean the same for both
+    purposes; only compensation rows count against the caps (`purpose`).
     """
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="grants")
     remedy_type = models.ForeignKey(RemedyType, on_delete=models.PROTECT, related_name="grants")
     kind = models.CharField(max_length=30, choices=RemedyKind.choices)
+    # What the grant counted as: restitution matching the case's loss (not charged to the caps,
+    # within the case's restitution limit) or compensation (charged to `charged_to`'s caps). A
+    # restitution remedy granted beyond the loss counts as compensation.
+    purpose = models.CharField(max_length=20, choices=Purpose.choices, default=Purpose.COMPENSATION)
     name = models.CharField(max_length=120, help_text="The remedy's name when granted.")
     amount = models.DecimalField(
         max_digits=MONEY_DIGITS,
@@ -416,6 +473,8 @@ class Grant(CurrencyAmounts, AppendOnlyModel):
             models.Index(fields=["case", "remedy_type"], name="grant_case_type_idx"),
             # An employee's spending on one case (the per-case cap).
             models.Index(fields=["charged_to", "case"], name="grant_charged_case_idx"),
+            # The restitution already granted on a case (its own limit: the loss).
+            models.Index(fields=["case", "purpose"], name="grant_case_purpose_idx"),
             models.Index(fields=["granted_at"], name="grant_at_idx"),
         ]
 

@@ -22,6 +22,13 @@ The ranking follows what compensation research found, as named components of one
   now, anxiety wants certainty and a person, disappointment wants a gesture
   (`research.FEELING_AFFINITY`).
 
+Restore first: when the case's loss is not yet put right, the first option is the restitution
+that fits it (`research.RESTITUTION_FIT`: redo the failed service, repair or replace the faulty
+item, reverse the wrong charge, deliver again), sized to the loss still to restore and granted
+within the case's restitution limit, not the caps; the others are compensation for the trouble,
+sized to what the loss calls for beyond what was restored. Restitution is never offered as
+compensation (a second replacement is not a gesture).
+
 Hard rules, not scores: an option is within the employee's remaining authority (cost ≤ what is
 left on the case, today and this month), allowed for their role, active, allowed on the case's
 channel, under its most-per-case, never worth less than the customer's stated minimum, and, for
@@ -42,12 +49,13 @@ from typing import Any
 
 from makegood import money
 from makegood.remedies.entries import CatalogEntry, cost_and_value, round_down, round_up
-from makegood.remedies.models import Effort, RemedyKind
+from makegood.remedies.models import Effort, Purpose, RemedyKind
 from makegood.remedies.research import (
     EXPECTATION_RE,
     FEELING_AFFINITY,
     MONEY_KINDS,
     PRIMARY_FIT,
+    RESTITUTION_FIT,
     SECONDARY_FIT,
 )
 
@@ -71,6 +79,9 @@ EFFORT_CREDIT: dict[str, float] = {Effort.NONE: 1.0, Effort.LOW: 0.5, Effort.HIG
 GENEROSITY = (Decimal("1.00"), Decimal("1.25"), Decimal("1.40"), Decimal("1.50"))
 CAP_MARGIN = Decimal("0.10")
 MAX_FACTOR = Decimal("1.50")
+# Once the loss is put right, something for the trouble aims at no less than a tenth of the loss
+# (a minor failure: the loss times 1.00 is restored already) and may reach a fifth.
+EXTRA_TARGET, EXTRA_CAP = Decimal("0.10"), Decimal("0.20")
 
 
 def loss_fit(entry: CatalogEntry, loss_kind: str) -> float:
@@ -84,6 +95,16 @@ def loss_fit(entry: CatalogEntry, loss_kind: str) -> float:
     if primary:
         return 1.0
     return 0.5 if entry.kind in SECONDARY_FIT.get(loss_kind, frozenset()) else 0.0
+
+
+def restitution_fits(entry: CatalogEntry, loss_kind: str) -> bool:
+    """A restitution remedy that puts this kind of loss right (its own `loss_kinds`, else
+    `RESTITUTION_FIT`)."""
+    if not entry.restores or not loss_kind:
+        return False
+    if entry.loss_kinds:
+        return loss_kind in entry.loss_kinds
+    return entry.kind in RESTITUTION_FIT.get(loss_kind, frozenset())
 
 
 def static_components(entry: CatalogEntry) -> dict[str, float]:
@@ -169,9 +190,13 @@ def sizing_for(
     at_fault: bool = False,
     repeat: bool = False,
     minimum: Decimal | None = None,
+    restored: Decimal = Decimal(0),
 ) -> Sizing:
     """Target near 100% of the loss; up to 150% only for severe, at-fault or repeat failures.
 
+    `restored`: the restitution already granted on the case. Compensation then makes up the rest
+    of what the loss calls for (a $89 service redone on a severe failure: $124.60 - $89), so target
+    and cap drop by it, to no less than a tenth and a fifth of the loss (`EXTRA_TARGET`, `EXTRA_CAP`).
     The customer's stated minimum lifts both target and cap: an option is never a worse deal.
     Both are rounded down to the currency's smallest unit.
     """
@@ -186,6 +211,9 @@ def sizing_for(
     if loss is not None and loss > 0:
         target = round_down(loss * factor, currency)
         cap = round_down(loss * min(MAX_FACTOR, factor + CAP_MARGIN), currency)
+        if restored > 0:
+            target = max(target - restored, round_down(loss * EXTRA_TARGET, currency))
+            cap = max(cap - restored, round_down(loss * EXTRA_CAP, currency))
     if minimum is not None:
         target = max(target, minimum) if target is not None else minimum
         cap = max(cap, minimum) if cap is not None else None
@@ -220,6 +248,13 @@ class Context:
     sizing: Sizing
     granted_counts: Mapping[int, int] = field(default_factory=dict)
     bonuses: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    # What restitution may still restore on the case without touching the caps (0: nothing to
+    # restore, the loss is restored, or it has no amount to match).
+    restitution_left: Decimal = Decimal(0)
+
+    @property
+    def restore_first(self) -> bool:
+        return self.restitution_left > 0
 
 
 @dataclass(frozen=True)
@@ -236,6 +271,12 @@ class Option:
     needs_order_reference: bool
     score: float
     components: Mapping[str, float]
+    purpose: str = Purpose.COMPENSATION
+
+    @property
+    def restores(self) -> bool:
+        """Granted as restitution: within the case's loss, not charged to the caps."""
+        return self.purpose == Purpose.RESTITUTION
 
     @property
     def sort_key(self) -> tuple[float, Decimal, Decimal, int]:
@@ -259,6 +300,7 @@ class Option:
             "immediate": self.immediate,
             "effort": self.effort,
             "needs_order_reference": self.needs_order_reference,
+            "purpose": str(self.purpose),
             "score": round(self.score, 4),
             "components": {name: round(v, 4) for name, v in self.components.items()},
         }
@@ -331,11 +373,19 @@ def _gate(entry: CatalogEntry, ctx: Context) -> str:
 
 
 def _option(
-    entry: CatalogEntry, ctx: Context, amount: Decimal | None, cost: Decimal, value: Decimal, catalog: Catalog | None
+    entry: CatalogEntry,
+    ctx: Context,
+    amount: Decimal | None,
+    cost: Decimal,
+    value: Decimal,
+    catalog: Catalog | None,
+    *,
+    purpose: str = Purpose.COMPENSATION,
 ) -> Option:
     components = dict(catalog.static(entry) if catalog is not None else static_components(entry))
     components["loss_fit"] = WEIGHTS["loss_fit"] * loss_fit(entry, ctx.loss_kind)
-    target = ctx.sizing.target
+    # Restitution is measured against what is left to restore; compensation against the sizing.
+    target = ctx.restitution_left if purpose == Purpose.RESTITUTION else ctx.sizing.target
     restored = float(min(value, target) / target) if target is not None and target > 0 else 0.0
     components["restores_loss"] = WEIGHTS["restores_loss"] * restored
     components.update(ctx.bonuses.get(entry.kind, {}))
@@ -352,11 +402,47 @@ def _option(
         needs_order_reference=entry.needs_order_reference,
         score=sum(components.values()),
         components=components,
+        purpose=purpose,
     )
 
 
+def evaluate_restitution(entry: CatalogEntry, ctx: Context, catalog: Catalog | None = None) -> Option | str:
+    """This restitution remedy, sized to the loss still to restore, or why it cannot restore it.
+
+    A variable one aims at exactly what is left (never more: restitution is not generosity); a
+    full refund is the whole loss or nothing. Its cost is not checked against the caps.
+    """
+    refused = _gate(entry, ctx)
+    if refused:
+        return refused
+    if not restitution_fits(entry, ctx.loss_kind):
+        return "not_restitution"
+    left = ctx.restitution_left
+    if left <= 0:
+        return "restored"
+    amount: Decimal | None = None
+    if entry.is_variable:
+        assert entry.min_amount is not None and entry.max_amount is not None
+        if entry.value_per_unit <= 0:
+            return "range"
+        amount = min(entry.max_amount, round_down(left / entry.value_per_unit, entry.currency))
+        if entry.kind == K.REFUND_FULL and ctx.sizing.loss is not None and amount != ctx.sizing.loss:
+            return "restored"  # part of the loss is restored already: a full refund would pay twice
+        if amount < entry.min_amount:
+            return "range"
+        cost, value = cost_and_value(entry, amount)
+    else:
+        cost, value = entry.cost, entry.value
+        if value > left:
+            return "beyond_loss"
+    return _option(entry, ctx, amount, cost, value, catalog, purpose=Purpose.RESTITUTION)
+
+
 def evaluate(entry: CatalogEntry, ctx: Context, catalog: Catalog | None = None) -> Option | str:
-    """The option this remedy makes for this case and employee, or why it makes none."""
+    """The compensation option this remedy makes for this case and employee, or why it makes none
+    (a restitution remedy is offered only as restitution: `evaluate_restitution`)."""
+    if entry.restores:
+        return "restitution"
     refused = _gate(entry, ctx)
     if refused:
         return refused
@@ -379,7 +465,11 @@ def evaluate(entry: CatalogEntry, ctx: Context, catalog: Catalog | None = None) 
 
 
 def evaluate_at(entry: CatalogEntry, ctx: Context, amount: Decimal | None) -> Option | str:
-    """This remedy at exactly `amount` (what the customer demanded): can it be granted now?"""
+    """This remedy at exactly `amount` (what the customer demanded): can it be granted now?
+
+    As restitution when it fits the loss and what is left to restore (the caps untouched), else
+    as compensation within the caps, as `remedy_grant` will decide.
+    """
     refused = _gate(entry, ctx)
     if refused:
         return refused
@@ -392,6 +482,8 @@ def evaluate_at(entry: CatalogEntry, ctx: Context, amount: Decimal | None) -> Op
     else:
         amount = None
     cost, value = cost_and_value(entry, amount)
+    if restitution_fits(entry, ctx.loss_kind) and 0 <= value <= ctx.restitution_left:
+        return _option(entry, ctx, amount, cost, value, None, purpose=Purpose.RESTITUTION)
     if cost > ctx.max_cost:
         return "authority"
     return _option(entry, ctx, amount, cost, value, None)
@@ -400,17 +492,45 @@ def evaluate_at(entry: CatalogEntry, ctx: Context, amount: Decimal | None) -> Op
 @dataclass
 class Ranking:
     options: list[Option]
-    best_per_kind: dict[str, Option]
+    best_per_kind: dict[str, Option]  # compensation
     exclusions: dict[str, Counter[str]]  # kind -> reason -> how many remedies
+    restitution: Option | None = None
+
+
+def best_restitution(entries: Iterable[CatalogEntry], ctx: Context, catalog: Catalog | None = None) -> Option | None:
+    """The restitution that best restores what is left of the loss, or None (nothing to restore,
+    or no restitution fits it)."""
+    if not ctx.restore_first:
+        return None
+    best: Option | None = None
+    for entry in entries:
+        if not entry.restores:
+            continue
+        result = evaluate_restitution(entry, ctx, catalog)
+        if isinstance(result, Option) and (best is None or result.sort_key < best.sort_key):
+            best = result
+    return best
+
+
+def _restore_first(restitution: Option | None, compensation: list[Option]) -> list[Option]:
+    """The restitution first (when there is one), then compensation of other kinds, best first."""
+    if restitution is None:
+        return compensation[:OPTION_COUNT]
+    others = [o for o in compensation if o.kind != restitution.kind]
+    return [restitution, *others[: OPTION_COUNT - 1]]
 
 
 def best_per_kind(catalog: Catalog, ctx: Context) -> Ranking:
-    """The best option of every kind, searched best-bound first with an early stop (exact)."""
+    """The options: restitution first when the loss is not restored yet, then the best
+    compensation of every kind, searched best-bound first with an early stop (exact)."""
     best: dict[str, Option] = {}
     exclusions: dict[str, Counter[str]] = {}
     for kind in catalog.by_kind:
+        compensating = sum(1 for e in catalog.by_kind[kind] if not e.restores)
+        if not compensating:
+            continue  # restitution only: `best_restitution`
         if kind not in ctx.allowed_kinds:
-            exclusions[kind] = Counter({"not_allowed": len(catalog.by_kind[kind])})
+            exclusions[kind] = Counter({"not_allowed": compensating})
             continue
         bonus = sum(ctx.bonuses.get(kind, {}).values())
         found: Option | None = None
@@ -420,6 +540,8 @@ def best_per_kind(catalog: Catalog, ctx: Context) -> Ranking:
             if found is not None and bound + bonus + 1e-9 < found.score:
                 break
             result = evaluate(entry, ctx, catalog)
+            if result == "restitution":
+                continue
             if isinstance(result, str):
                 reasons[result] += 1
             elif found is None or result.sort_key < found.sort_key:
@@ -429,14 +551,22 @@ def best_per_kind(catalog: Catalog, ctx: Context) -> Ranking:
         else:
             exclusions[kind] = reasons
     ranked = sorted(best.values(), key=lambda o: o.sort_key)
-    return Ranking(options=ranked[:OPTION_COUNT], best_per_kind=best, exclusions=exclusions)
+    restitution = best_restitution(catalog.entries, ctx, catalog)
+    return Ranking(
+        options=_restore_first(restitution, ranked),
+        best_per_kind=best,
+        exclusions=exclusions,
+        restitution=restitution,
+    )
 
 
 def rank_exhaustively(entries: Iterable[CatalogEntry], ctx: Context) -> list[Option]:
     """The same ranking by brute force (every remedy evaluated); the tests check they agree."""
+    entries = list(entries)
     best: dict[str, Option] = {}
     for entry in entries:
         result = evaluate(entry, ctx)
         if isinstance(result, Option) and (entry.kind not in best or result.sort_key < best[entry.kind].sort_key):
             best[entry.kind] = result
-    return sorted(best.values(), key=lambda o: o.sort_key)[:OPTION_COUNT]
+    ranked = sorted(best.values(), key=lambda o: o.sort_key)
+    return _restore_first(best_restitution(entries, ctx), ranked)

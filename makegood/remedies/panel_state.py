@@ -2,9 +2,13 @@
 panel, read by the case page's panel and by the API's `GET /cases/{reference}/remedies`, so that
 both offer the same actions.
 
-It says what can be granted (and how much authority is left), the open offer and its options,
-the latest escalation and whether an approval is waiting to be delivered, whether the case can be
-escalated, the grants so far, and the extra gesture to suggest. It writes nothing.
+It says what can be granted (and how much authority is left), what is left of the loss to put
+right and the restitution that puts it right (`restore`), the open offer and its options, the
+latest escalation and whether an approval is waiting to be delivered, whether the case can be
+escalated, the grants so far, and the extra gesture to suggest: only once the loss is restored
+(or there is nothing to restore and something was granted), never before. It writes nothing.
+
+The case page's panel and the guided recovery's Solve step show this same state.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from django.utils import timezone
 
 from makegood.cases.models import Case
 from makegood.cases.services import CaseActionError
-from makegood.remedies.authority import Remaining
+from makegood.remedies.authority import Remaining, Restitution, case_restitution
 from makegood.remedies.models import (
     Authorization,
     Escalation,
@@ -29,6 +33,7 @@ from makegood.remedies.models import (
     Grant,
     Offer,
     OfferStatus,
+    Purpose,
     RemedyType,
 )
 from makegood.remedies.options import Option
@@ -39,6 +44,7 @@ from makegood.remedies.selectors import (
     extra_gesture_suggest,
     grants_for_case,
     remedy_types_active,
+    restitution_suggest,
 )
 
 
@@ -73,6 +79,10 @@ class RemedyPanel:
     extra: Option | None
     now: datetime
     options: list[dict[str, Any]] = field(default_factory=list)
+    # The loss, what was restored of it and what is left (None: a role that may not grant).
+    restitution: Restitution | None = None
+    # "Put it right first": the restitution to grant now, while the loss is not restored.
+    restore: Option | None = None
 
     @property
     def can_act(self) -> bool:
@@ -92,6 +102,16 @@ class RemedyPanel:
     def busy(self) -> bool:
         """An offer to answer, an approval to deliver or a manager to wait for."""
         return self.open_offer is not None or self.deliverable or self.pending
+
+    @property
+    def restored(self) -> list[Grant]:
+        """The grants that put right what failed (restitution)."""
+        return [g for g in self.grants if g.purpose == Purpose.RESTITUTION]
+
+    @property
+    def compensated(self) -> list[Grant]:
+        """The grants for the trouble (compensation), charged to the caps."""
+        return [g for g in self.grants if g.purpose != Purpose.RESTITUTION]
 
     @property
     def grants_cost(self) -> dict[str, Decimal]:
@@ -163,9 +183,18 @@ def remedy_panel_state(*, case: Case, user: User, suggest_extra: bool = True) ->
         and not pending
         and (escalation is None or escalation.offer_id != offer.pk)
     )
+    idle = can_act and open_offer is None and not pending and not deliverable
+    restitution = case_restitution(case, remaining) if remaining is not None else None
+    restore: Option | None = None
+    if idle and remaining is not None and restitution is not None and restitution.left > 0:
+        restore = restitution_suggest(case=case, user=user, remaining=remaining)
+    # Something extra comes after the loss is put right: once restitution was granted, or when
+    # nothing restores this loss (being ignored, time lost) and something was granted already.
+    restored_first = restitution is not None and restitution.started
+    nothing_to_restore = restore is None and bool(grants)
     extra: Option | None = None
-    if suggest_extra and can_act and open_offer is None and not pending and not deliverable:
-        extra = extra_gesture_suggest(case=case, user=user)
+    if suggest_extra and idle and restore is None and (restored_first or nothing_to_restore):
+        extra = extra_gesture_suggest(case=case, user=user, remaining=remaining)
     options = (
         [{**o, "index": i, "reason": option_reason(o, case=case)} for i, o in enumerate(open_offer.options)]
         if open_offer is not None
@@ -187,4 +216,6 @@ def remedy_panel_state(*, case: Case, user: User, suggest_extra: bool = True) ->
         extra=extra,
         now=now,
         options=options,
+        restitution=restitution,
+        restore=restore,
     )

@@ -23,7 +23,7 @@ from makegood.accounts.reports import Period, period
 from makegood.cases.kinds import EventKind
 from makegood.cases.models import Case, CaseEvent, Status
 from makegood.remedies.authority import ZERO, Policy, policy_merge
-from makegood.remedies.models import EmployeeAuthority, Escalation, Grant, RoleAuthority
+from makegood.remedies.models import EmployeeAuthority, Escalation, Grant, Purpose, RoleAuthority
 from makegood.remedies.rules import default_currency
 
 By = Literal["employee", "team"]
@@ -74,14 +74,21 @@ def _policies(users: Iterable[User]) -> dict[int, Policy]:
 def report_authority_usage(*, first_day: date, last_day: date, team: Team | None = None) -> list[dict[str, Any]]:
     """Per employee (whose authority paid): used, grants, busiest day and biggest case, against caps.
 
+    `used` and the peaks are compensation, what the caps limit; `restitution` is what the employee
+    put right outside them (its cost to us), in the ledger all the same.
     Rows for everyone on `team` (or every staff member with a role), with or without grants.
     """
     p = period(first_day, last_day)
-    grants = Grant.objects.filter(granted_at__gte=p.start, granted_at__lt=p.end)
+    everything = Grant.objects.filter(granted_at__gte=p.start, granted_at__lt=p.end)
+    grants = everything.filter(purpose=Purpose.COMPENSATION)
+    restoring = Q(purpose=Purpose.RESTITUTION)
     totals = {
         row["charged_to"]: row
-        for row in grants.values("charged_to").annotate(
-            used=Sum("cost"), grants=Count("pk"), authorized=Count("pk", filter=Q(authorized_by__isnull=False))
+        for row in everything.values("charged_to").annotate(
+            used=Sum("cost", filter=~restoring),
+            restitution=Sum("cost", filter=restoring),
+            grants=Count("pk"),
+            authorized=Count("pk", filter=Q(authorized_by__isnull=False)),
         )
     }
     tz = timezone.get_current_timezone()
@@ -127,6 +134,7 @@ def report_authority_usage(*, first_day: date, last_day: date, team: Team | None
                 "role": policy.role,
                 "currency": policy.currency,
                 "used": amount_used,
+                "restitution": used.get("restitution") or ZERO,
                 "grants": used.get("grants", 0),
                 "authorized_grants": used.get("authorized", 0),
                 "budget_in_period": budget,
@@ -148,7 +156,7 @@ def report_grants_by_remedy_type(
     group = "granted_by" if by == "employee" else "case__team"
     rows = (
         _grants(p, team)
-        .values(group, "remedy_type", "name", "kind", "currency")
+        .values(group, "remedy_type", "name", "kind", "purpose", "currency")
         .annotate(grants=Count("pk"), cost=Sum("cost"), value=Sum("value"))
         .order_by(group, "-cost", "remedy_type")
     )
@@ -162,6 +170,7 @@ def report_grants_by_remedy_type(
             "remedy_type_id": r["remedy_type"],
             "remedy": r["name"],
             "kind": r["kind"],
+            "purpose": r["purpose"],
             "currency": r["currency"],
             "grants": r["grants"],
             "cost": r["cost"],
@@ -270,15 +279,25 @@ def report_first_contact_resolution(
 
 
 def report_totals(*, first_day: date, last_day: date, team: Team | None = None) -> dict[str, Any]:
-    """One line for the top of the report page: grants, cost and the first-contact rate overall."""
+    """One line for the top of the report page: grants, cost (restitution and compensation apart) and
+    the first-contact rate overall."""
     p = period(first_day, last_day)
-    money = _grants(p, team).aggregate(grants=Count("pk"), cost=Sum("cost", default=ZERO))
+    restoring = Q(purpose=Purpose.RESTITUTION)
+    # Named apart from the `cost` column: an aggregate may not share a field's name it reads.
+    money = _grants(p, team).aggregate(
+        grants=Count("pk"),
+        total=Sum("cost", default=ZERO),
+        restoring=Sum("cost", filter=restoring, default=ZERO),
+        compensating=Sum("cost", filter=~restoring, default=ZERO),
+    )
     fcr = report_first_contact_resolution(first_day=first_day, last_day=last_day, team=team, by="team")
     resolved = sum(r["resolved"] for r in fcr)
     first_contact = sum(r["first_contact_resolved"] for r in fcr)
     return {
         "grants": money["grants"],
-        "cost": money["cost"],
+        "cost": money["total"],
+        "restitution_cost": money["restoring"],
+        "compensation_cost": money["compensating"],
         "resolved": resolved,
         "first_contact_resolved": first_contact,
         "first_contact_rate": _rate(first_contact, resolved),

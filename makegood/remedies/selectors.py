@@ -15,8 +15,15 @@ from django.utils import timezone
 from makegood import money as amounts
 from makegood.cases.models import Case
 from makegood.cases.selectors import cases_visible_to
-from makegood.remedies.authority import Remaining, authority_policy, authority_remaining, money
-from makegood.remedies.entries import ENTRY_FIELDS, CatalogEntry, cost_and_value, entry_from_row
+from makegood.remedies.authority import (
+    Remaining,
+    Restitution,
+    authority_policy,
+    authority_remaining,
+    case_restitution,
+    money,
+)
+from makegood.remedies.entries import ENTRY_FIELDS, entry_from_row
 from makegood.remedies.explain import explain_shortfall
 from makegood.remedies.models import Authorization, Escalation, EscalationStatus, Grant, RemedyKind, RemedyType
 from makegood.remedies.options import (
@@ -26,12 +33,15 @@ from makegood.remedies.options import (
     Ranking,
     Sizing,
     best_per_kind,
+    best_restitution,
     evaluate,
     evaluate_at,
     kind_bonuses,
     sizing_for,
 )
 from makegood.remedies.rules import check_can_grant_on, check_currency, parse_amount
+
+ZERO = Decimal(0)
 
 # The parsed catalog, per currency, kept while the catalog's fingerprint stays the same.
 _catalog_cache: dict[str, tuple[tuple[Any, ...], Catalog]] = {}
@@ -105,6 +115,7 @@ class OptionSet:
     demand_fits: bool = False
     demand_option: Option | None = None
     best_per_kind: dict[str, Option] = field(default_factory=dict)
+    restitution: Restitution | None = None
 
     @property
     def currency(self) -> str:
@@ -121,6 +132,7 @@ class OptionSet:
             "demand_option": self.demand_option.as_dict() if self.demand_option else None,
             "sizing": self.sizing.as_dict(),
             "authority": self.remaining.as_dict(),
+            "restitution": self.restitution.as_dict() if self.restitution is not None else None,
         }
 
 
@@ -130,7 +142,13 @@ def _left_text(remaining: Remaining) -> str:
 
 
 def _context(
-    *, case: Case, remaining: Remaining, demand_kind: str, basis: Decimal | None, minimum: Decimal | None
+    *,
+    case: Case,
+    remaining: Remaining,
+    restitution: Restitution,
+    demand_kind: str,
+    basis: Decimal | None,
+    minimum: Decimal | None,
 ) -> Context:
     sizing = sizing_for(
         currency=remaining.currency,
@@ -139,6 +157,7 @@ def _context(
         at_fault=case.business_at_fault,
         repeat=case.is_repeat_failure,
         minimum=minimum,
+        restored=restitution.restored if restitution.loss is not None else Decimal(0),
     )
     return Context(
         currency=remaining.currency,
@@ -153,39 +172,34 @@ def _context(
             feeling=case.feeling or case.detected_feeling,
             demand_kind=demand_kind,
         ),
+        restitution_left=restitution.left,
     )
 
 
-def _case_loss(case: Case, currency: str) -> Decimal | None:
-    """The case's loss, when it is recorded in the authority's currency (no conversion here)."""
-    if case.loss_amount is None or case.loss_amount <= 0:
-        return None
-    if (case.loss_currency or currency).upper() != currency:
-        return None
-    return amounts.quantize(Decimal(case.loss_amount), currency)
-
-
 def _demand_option(catalog: Catalog, ctx: Context, *, demand_kind: str, demand_amount: Decimal | None) -> Option | None:
-    """The demand itself, if the employee may grant it now (the cheapest remedy that makes it).
+    """The demand itself, if the employee may grant it now: the remedy that makes it charging the
+    caps least (restitution matching the loss charges them nothing), then the cheapest.
 
-    An amount without a kind is read as money back: a partial or full refund of that amount.
+    An amount without a kind is read as money back: a refund, or a wrong charge reversed.
     """
     if not demand_kind and demand_amount is None:
         return None
-    kinds = [demand_kind] if demand_kind else [RemedyKind.REFUND_PARTIAL, RemedyKind.REFUND_FULL]
-    cheapest: tuple[Decimal, int, CatalogEntry] | None = None
+    kinds = (
+        [demand_kind] if demand_kind else [RemedyKind.REFUND_PARTIAL, RemedyKind.REFUND_FULL, RemedyKind.REVERSE_CHARGE]
+    )
+    best: tuple[tuple[Decimal, Decimal, float, int], Option] | None = None
     for kind in kinds:
         for entry in catalog.by_kind.get(kind, []):
             if entry.is_variable and demand_amount is None:
                 continue
-            cost = cost_and_value(entry, demand_amount if entry.is_variable else None)[0]
-            better = cheapest is None or (cost, entry.id) < cheapest[:2]
-            if cost <= ctx.max_cost and better and isinstance(evaluate_at(entry, ctx, demand_amount), Option):
-                cheapest = (cost, entry.id, entry)
-    if cheapest is None:
-        return None
-    result = evaluate_at(cheapest[2], ctx, demand_amount)
-    return result if isinstance(result, Option) else None
+            result = evaluate_at(entry, ctx, demand_amount)
+            if isinstance(result, Option):
+                # Charged to the caps, then cost, then the better fit (a reversed duplicate charge
+                # before a refund of the order for "charged twice"), then the older remedy.
+                key = (ZERO if result.restores else result.cost, result.cost, -result.score, entry.id)
+                if best is None or key < best[0]:
+                    best = (key, result)
+    return best[1] if best is not None else None
 
 
 def options_for_demand(
@@ -213,8 +227,16 @@ def options_for_demand(
     check_currency(currency, policy.currency)
     remaining = authority_remaining(user=user, case_id=case.pk, policy=policy)
     catalog = catalog_for(policy.currency)
-    basis = _case_loss(case, policy.currency) or amount
-    ctx = _context(case=case, remaining=remaining, demand_kind=demand_kind, basis=basis, minimum=minimum)
+    restitution = case_restitution(case, remaining)
+    basis = restitution.loss or amount
+    ctx = _context(
+        case=case,
+        remaining=remaining,
+        restitution=restitution,
+        demand_kind=demand_kind,
+        basis=basis,
+        minimum=minimum,
+    )
     ranking: Ranking = best_per_kind(catalog, ctx)
     demand_option = _demand_option(catalog, ctx, demand_kind=demand_kind, demand_amount=amount)
     return OptionSet(
@@ -227,18 +249,36 @@ def options_for_demand(
         demand_fits=demand_option is not None,
         demand_option=demand_option,
         best_per_kind=ranking.best_per_kind,
+        restitution=restitution,
     )
 
 
-def extra_gesture_suggest(*, case: Case, user: User) -> Option | None:
+def restitution_suggest(*, case: Case, user: User, remaining: Remaining | None = None) -> Option | None:
+    """ "Put it right first": the restitution that best restores what is left of the case's loss,
+    grantable by this employee now without touching their caps; None when the loss is restored,
+    has no amount, or no restitution in the catalog fits it."""
+    check_can_grant_on(user, case)
+    remaining = remaining or authority_remaining(user=user, case_id=case.pk)
+    restitution = case_restitution(case, remaining)
+    if restitution.left <= 0:
+        return None
+    catalog = catalog_for(remaining.currency)
+    ctx = _context(
+        case=case, remaining=remaining, restitution=restitution, demand_kind="", basis=restitution.loss, minimum=None
+    )
+    return best_restitution(catalog.entries, ctx, catalog)
+
+
+def extra_gesture_suggest(*, case: Case, user: User, remaining: Remaining | None = None) -> Option | None:
     """ "Restore, then add something": the one remedy within the remaining authority with the
     highest value to the customer per unit of cost, of a kind not yet granted on this case.
 
     Ties go to the immediate, effortless and cheaper one. A variable remedy is suggested at its
-    smallest amount: an extra is a gesture, not a second settlement. None if nothing fits.
+    smallest amount: an extra is a gesture, not a second settlement. It is compensation: a
+    restitution remedy is never suggested as an extra. None if nothing fits.
     """
     check_can_grant_on(user, case)
-    remaining = authority_remaining(user=user, case_id=case.pk)
+    remaining = remaining or authority_remaining(user=user, case_id=case.pk)
     catalog = catalog_for(remaining.currency)
     granted_kinds = set(Grant.objects.filter(case=case).values_list("kind", flat=True).distinct())
     sizing = Sizing(loss=None, factor=Decimal("1.00"), target=None, cap=None, minimum=None)

@@ -22,7 +22,7 @@ from makegood.cases.models import Case, CaseEvent
 from makegood.cases.services import CaseActionError
 from makegood.cases.timeline import case_event_add, case_lock
 from makegood.remedies import tasks
-from makegood.remedies.authority import authority_remaining, check_within, money
+from makegood.remedies.authority import Remaining, authority_remaining, case_restitution, money
 from makegood.remedies.entries import cost_and_value
 from makegood.remedies.kinds import RemedyEventKind
 from makegood.remedies.models import (
@@ -32,9 +32,11 @@ from makegood.remedies.models import (
     Offer,
     OutboundEvent,
     OutboundKind,
+    Purpose,
     RemedyType,
 )
 from makegood.remedies.models import Authorization as AuthorizationModel
+from makegood.remedies.research import RESTITUTION_FIT
 from makegood.remedies.rules import check_can_grant_on, check_currency, clean_text, parse_amount
 from makegood.worker.outbox import enqueue_on_commit
 
@@ -151,6 +153,41 @@ def _validate_remedy(remedy_type: RemedyType, *, case: Case, amount: Decimal | N
         raise ValidationError({"order_reference": [f"{remedy_type.name} needs the order reference."]})
 
 
+def restitution_matches(remedy_type: RemedyType, case: Case) -> bool:
+    """A restitution remedy that puts this case's kind of loss right (the remedy's own
+    `loss_kinds`, else `research.RESTITUTION_FIT`); the same rule as `options.restitution_fits`."""
+    if remedy_type.purpose != Purpose.RESTITUTION or not case.loss_kind:
+        return False
+    if remedy_type.loss_kinds:
+        return case.loss_kind in remedy_type.loss_kinds
+    return remedy_type.kind in RESTITUTION_FIT.get(case.loss_kind, frozenset())
+
+
+def _purpose(remedy_type: RemedyType, *, case: Case, value: Decimal, remaining: Remaining) -> str:
+    """Restitution when the remedy puts this loss right within what is left to restore; else the
+    grant is compensation and must fit the caps."""
+    if not restitution_matches(remedy_type, case):
+        return Purpose.COMPENSATION
+    restitution = case_restitution(case, remaining)
+    return Purpose.RESTITUTION if restitution.allows(value) else Purpose.COMPENSATION
+
+
+def _check_compensation(remaining: Remaining, cost: Decimal, *, remedy_type: RemedyType, case: Case) -> None:
+    """Compensation fits the caps; a restitution remedy that was refused as restitution says why."""
+    if remaining.allows(cost):
+        return
+    message = remaining.explain_shortfall(cost)
+    if restitution_matches(remedy_type, case):
+        restitution = case_restitution(case, remaining)
+        if restitution.loss is None:
+            why = "Record the loss's amount on the case to grant this as restitution, outside your caps"
+        else:
+            left = money(restitution.left, restitution.currency)
+            why = f"This restores more than the {left} of the loss left to put right, so it counts as compensation"
+        message = f"{why}. {message}"
+    raise ValidationError({"amount": [message]})
+
+
 def _check_max_per_case(remedy_type: RemedyType, case: Case) -> None:
     if remedy_type.max_per_case is not None:
         given = Grant.objects.filter(case=case, remedy_type=remedy_type).count()
@@ -253,12 +290,18 @@ def _grant(
     _check_max_per_case(remedy_type, case)
     if remedy_type.currency != remaining.currency:
         raise ValidationError({"currency": [f"Authority is in {remaining.currency}; this remedy is not."]})
-    check_within(remaining, cost)
+    # A manager's approval is spent on compensation; restitution matching the loss needs none.
+    purpose: str = Purpose.COMPENSATION
+    if authorization is None:
+        purpose = _purpose(remedy_type, case=case, value=value, remaining=remaining)
+    if purpose == Purpose.COMPENSATION:
+        _check_compensation(remaining, cost, remedy_type=remedy_type, case=case)
 
     grant = Grant.objects.create(
         case=case,
         remedy_type=remedy_type,
         kind=remedy_type.kind,
+        purpose=purpose,
         name=remedy_type.name,
         amount=amount,
         cost=cost,
@@ -279,6 +322,8 @@ def _grant(
         authorization.used_at = now
         authorization.save(update_fields=["used_at"])
     body = f"Granted {_describe(grant)}"
+    if grant.purpose == Purpose.RESTITUTION:
+        body += " to put right what failed (restitution, outside the caps)"
     if grant.authorized_by is not None:
         body += f", approved by {grant.authorized_by.get_full_name() or grant.authorized_by}"
     if grant.code:
@@ -292,6 +337,7 @@ def _grant(
         data={
             "grant_id": grant.pk,
             "kind": grant.kind,
+            "purpose": grant.purpose,
             "amount": amounts.as_text(grant.amount, grant.currency),
             "cost": amounts.as_text(grant.cost, grant.currency),
             "value": amounts.as_text(grant.value, grant.currency),
@@ -308,6 +354,7 @@ def _grant(
         changes={
             "case": case.pk,
             "remedy_type": remedy_type.pk,
+            "purpose": purpose,
             "cost": amounts.as_text(cost, grant.currency),
             "currency": grant.currency,
             "charged_to": charged_to.pk,

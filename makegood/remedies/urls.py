@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern] = [
         views.remedies_deliver,
         name="remedies_deliver",
     ),
+    path("cases/<str:reference>/remedies/restore/", views.remedies_restore, name="remedies_restore"),
     path("cases/<str:reference>/remedies/extra/", views.remedies_extra, name="remedies_extra"),
     path("cases/<str:reference>/remedies/extra/skip/", views.remedies_extra_skip, name="remedies_extra_skip"),
     path("approvals/", views.approvals, name="remedies_approvals"),

@@ -101,7 +101,11 @@ class AuthorityOut(Schema):
     left_on_case: str
     left_today: str
     left_this_month: str
-    left: str = Field(description="The most one grant may cost right now: the tightest limit.")
+    left: str = Field(description="The most one grant of compensation may cost right now: the tightest limit.")
+    restitution_per_case: str | None = Field(
+        description="The most restitution the caller may grant alone on a case (none: the loss is the limit). "
+        "Restitution matching the loss is not charged to the caps above."
+    )
     allowed_kinds: list[str]
 
     @staticmethod
@@ -119,6 +123,7 @@ class AuthorityOut(Schema):
     resolve_left_today = figure("left_today")
     resolve_left_this_month = figure("left_this_month")
     resolve_left = figure("left")
+    resolve_restitution_per_case = figure("restitution_per_case")
     resolve_allowed_kinds = figure("allowed_kinds")
 
 
@@ -127,6 +132,10 @@ class GrantOut(Schema):
     case: str = Field(description="The case's reference.")
     remedy_type_id: int
     kind: str
+    purpose: str = Field(
+        description="restitution (puts right what failed, within the case's loss, not charged to the caps) or "
+        "compensation (for the trouble, charged to `charged_to`'s caps)."
+    )
     name: str
     amount: str | None
     cost: str
@@ -165,6 +174,9 @@ class OptionOut(Schema):
     immediate: bool
     effort: str
     needs_order_reference: bool
+    purpose: str = Field(
+        "compensation", description="restitution (puts right what failed, outside the caps) or compensation."
+    )
     reason: str = Field(description="Why this option, in one line.")
 
 
@@ -204,9 +216,11 @@ class OptionsOut(Schema):
     demand_fits: bool = Field(description="The demand itself was within authority, and so was granted.")
     demand_option: OptionOut | None
     authority: AuthorityOut
+    restitution: RestitutionOut | None = Field(description="The loss and what was put right of it.")
     sizing: dict[str, Any]
 
     resolve_demand_fits = staticmethod(lambda obj: obj.option_set.demand_fits)
+    resolve_restitution = staticmethod(lambda obj: obj.option_set.restitution)
     resolve_sizing = staticmethod(lambda obj: obj.option_set.sizing.as_dict())
 
     @staticmethod
@@ -290,6 +304,25 @@ class LossOut(Schema):
     resolve_repeat_failure = staticmethod(lambda obj: obj.is_repeat_failure)
 
 
+# Read from an `authority.Restitution`.
+class RestitutionOut(Schema):
+    """The case's loss and what was put right of it: restitution's own limit, outside the caps."""
+
+    currency: str
+    loss: str | None = Field(description="The case's loss (none recorded: restitution counts as compensation).")
+    ceiling: str | None = Field(description="The most the caller may restore alone on a case, if their role says.")
+    limit: str = Field(description="What restitution may restore on this case: the loss, under the ceiling.")
+    restored: str = Field(description="Restitution granted on the case so far (its value to the customer).")
+    left: str = Field(description="What is left to restore without touching the caps.")
+    complete: bool = Field(description="The loss is put right.")
+
+    resolve_loss = amount_of("loss")
+    resolve_ceiling = amount_of("ceiling")
+    resolve_limit = amount_of("limit")
+    resolve_restored = amount_of("restored")
+    resolve_left = amount_of("left")
+
+
 class DeliveryChoiceOut(Schema):
     """A remedy that delivers a manager's approval, at the amount approved."""
 
@@ -323,10 +356,21 @@ class RemedyStateOut(Schema):
     deliverable: bool = Field(description="An approval waits for the caller to deliver it (`delivery_choices`).")
     delivery_choices: list[DeliveryChoiceOut]
     can_escalate: bool = Field(description="The customer declined the options: the case can go to a manager.")
+    restitution: RestitutionOut | None = Field(description="The loss and what was put right of it.")
+    restore: OptionOut | None = Field(
+        description="Put it right first: the restitution to grant now (`POST .../grants` with its remedy and amount)."
+    )
     extra: OptionOut | None = Field(description="Something extra to suggest once the loss is restored.")
 
     resolve_case = staticmethod(lambda obj: obj.case.reference)
     resolve_offer = staticmethod(lambda obj: obj.open_offer)
+
+    @staticmethod
+    def resolve_restore(obj: Any) -> dict[str, Any] | None:
+        if obj.restore is None:
+            return None
+        as_offered = obj.restore.as_dict()
+        return {**as_offered, "index": None, "reason": option_reason(as_offered, case=obj.case)}
 
     @staticmethod
     def resolve_authority(obj: Any) -> CaseAuthority | None:

@@ -1,5 +1,6 @@
 """The shipped catalogs and `makegood load_catalog`."""
 
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -26,27 +27,38 @@ def test_three_catalogs_ship_each_with_every_kind_of_remedy():
 
 
 def test_loading_a_catalog_makes_it_the_business_catalog_with_its_role_defaults():
-    assert load("online_shop") == "online_shop: 11 remedies created, 0 updated (active)\n"
-    assert RemedyType.objects.filter(catalog="online_shop", active=True).count() == 11
+    assert load("online_shop") == "online_shop: 15 remedies created, 0 updated (active)\n"
+    assert RemedyType.objects.filter(catalog="online_shop", active=True).count() == 15
     frontline = RoleAuthority.objects.get(role=Role.FRONTLINE)
     assert (str(frontline.cap_per_case), str(frontline.cap_per_day), frontline.currency) == ("50.00", "300.00", "USD")
     coupon = RemedyType.objects.get(code="coupon-next-order")
     assert (coupon.is_variable, str(coupon.cost_per_unit), coupon.issues_code) == (True, "0.3500", True)
+    assert frontline.restitution_per_case == Decimal("1000.00")
+
+
+def test_each_catalog_says_which_remedies_restore_and_which_compensate():
+    load("online_shop")
+    restoring = set(RemedyType.objects.filter(purpose="restitution").values_list("code", flat=True))
+    assert restoring == {"redo-service", "repair", "replacement", "reverse-charge", "redeliver", "refund-full"}
+    assert RemedyType.objects.get(code="refund-partial").purpose == "compensation"
+    for name in catalog_names():
+        purposes = {item.get("purpose") for item in catalog_read(name)["remedies"]}
+        assert purposes <= {None, "restitution", "compensation"}, name
 
 
 def test_the_other_catalogs_load_inactive_and_switching_deactivates_the_old_one():
     load("online_shop")
     assert "(inactive)" in load("hotel", "restaurant", "--inactive")
     assert set(RemedyType.objects.filter(active=True).values_list("catalog", flat=True)) == {"online_shop"}
-    assert "11 from other catalogs deactivated" in load("hotel")
+    assert "15 from other catalogs deactivated" in load("hotel")
     assert set(RemedyType.objects.filter(active=True).values_list("catalog", flat=True)) == {"hotel"}
     assert RoleAuthority.objects.get(role=Role.FRONTLINE).cap_per_case == 80
 
 
 def test_reloading_updates_in_place():
     load("restaurant")
-    assert load("restaurant") == "restaurant: 0 remedies created, 11 updated (active)\n"
-    assert RemedyType.objects.count() == 11
+    assert load("restaurant") == "restaurant: 0 remedies created, 15 updated (active)\n"
+    assert RemedyType.objects.count() == 15
 
 
 def test_a_catalog_can_be_priced_in_another_currency():
@@ -86,10 +98,10 @@ def test_the_option_list_sees_catalog_changes_at_once(alice):
     from makegood.remedies.selectors import catalog_for
 
     load("online_shop")
-    assert len(catalog_for("USD").entries) == 11
+    assert len(catalog_for("USD").entries) == 15
     note = RemedyType.objects.get(code="handwritten-note")
     note.name = "A handwritten card"
     note.save()  # this process: the save itself forgets the parsed catalog
     assert "A handwritten card" in {e.name for e in catalog_for("USD").entries}
     RemedyType.objects.filter(pk=note.pk).update(active=False)  # as another process would see it
-    assert len(catalog_for("USD").entries) == 10
+    assert len(catalog_for("USD").entries) == 14

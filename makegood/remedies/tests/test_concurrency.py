@@ -96,3 +96,39 @@ def test_fifty_simultaneous_requests_with_one_idempotency_key_make_one_grant(rea
 
     assert {r.pk for r in results} == {Grant.objects.get().pk}
     assert sum(not r.replayed for r in results) == 1
+
+
+def test_restitution_and_compensation_racing_on_one_case_keep_each_to_its_own_limit(real_database):
+    """25 restorations ($30 repairs of a $120 loss) and 25 gestures ($7) at once, by one employee on
+    one case: restitution fills the loss exactly, outside the caps; whatever else is granted,
+    repairs beyond the loss included, is compensation within the $50 cap."""
+    alice, note, cases = setting_up(per_case="50.00", per_day="10000.00", per_month="10000.00")
+    repair = make_remedy(
+        "repair",
+        "repair",
+        is_variable=True,
+        cost=Decimal("0"),
+        value=Decimal("0"),
+        cost_per_unit=Decimal("1"),
+        value_per_unit=Decimal("1"),
+        min_amount=Decimal("1.00"),
+        max_amount=Decimal("500.00"),
+        purpose="restitution",
+        loss_kinds=["faulty_product"],
+    )
+    case = cases[0]  # a $120 faulty product
+
+    def grant(i: int) -> Grant:
+        user = User.objects.get(pk=alice.pk)
+        if i % 2:
+            return remedy_grant(case=case, user=user, remedy_type=repair, amount="30.00")
+        return remedy_grant(case=case, user=user, remedy_type=note)
+
+    results = run_at_once(THREADS, grant)
+
+    assert all(isinstance(r, Grant | ValidationError) for r in results)
+    restored = Grant.objects.filter(case=case, purpose="restitution").aggregate(n=Count("pk"), value=Sum("value"))
+    assert restored == {"n": 4, "value": Decimal("120.00")}
+    charged = Grant.objects.filter(case=case, purpose="compensation").aggregate(n=Count("pk"), cost=Sum("cost"))
+    assert charged["n"] > 0 and charged["cost"] <= Decimal("50.00")
+    assert Decimal("50.00") - charged["cost"] < Decimal("7.00")  # the cap was filled, not undercounted

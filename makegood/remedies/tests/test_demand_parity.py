@@ -50,7 +50,18 @@ def through_the_api(client, token: str, case: Case, demand: dict) -> tuple[int, 
 def written(case: Case) -> dict:
     """What the demand left on the case: its grants and its offers, as rows."""
     grants = [
-        (g.remedy_type_id, g.kind, g.amount, g.cost, g.value, g.currency, g.granted_by_id, g.charged_to_id, g.offer_id)
+        (
+            g.remedy_type_id,
+            g.kind,
+            g.purpose,
+            g.amount,
+            g.cost,
+            g.value,
+            g.currency,
+            g.granted_by_id,
+            g.charged_to_id,
+            g.offer_id,
+        )
         for g in Grant.objects.filter(case=case).order_by("pk")
     ]
     offers = [
@@ -72,6 +83,9 @@ GRANTED, OFFERED = "granted", "offered"
         ({"demand_kind": "refund_full", "demand_amount": "120.00"}, OFFERED),
         ({"demand_kind": "refund_full", "demand_amount": "120.00", "minimum_value": "40.00"}, OFFERED),
         ({"demand_kind": "coupon", "demand_amount": "200.00"}, OFFERED),  # costs 70 of 50
+        # Restitution matching the loss: the replacement, granted outside the $50 cap.
+        ({"demand_kind": "return_exchange", "demand_amount": "120.00"}, GRANTED),
+        ({"demand_kind": "return_exchange", "demand_amount": "200.00"}, OFFERED),  # beyond the loss
     ],
 )
 def test_the_same_demand_gives_the_same_grant_or_offer_through_the_page_and_the_api(
@@ -143,3 +157,54 @@ def test_the_page_and_the_api_describe_the_same_remedy_state(client, alice, twin
     remedy_names = [r["name"] for r in state["grantable"]]
     assert remedy_names and all(name in panel for name in remedy_names)
     assert Decimal(state["authority"]["left_today"]) == Decimal("300.00")
+
+
+def test_the_page_and_the_api_put_it_right_first_alike(client, alice, twins):
+    """Before anything is granted, the panel and `GET …/remedies` propose the same restitution, and
+    nothing extra; once it is granted (the page's one click, the API's grant), both suggest the
+    same something extra and the same authority, untouched by the restitution."""
+    page_case, api_case = twins
+    token = api_token_issue(user=alice)
+    auth = {"Authorization": f"Bearer {token}"}
+    client.force_login(alice)
+
+    def panel(case: Case) -> str:
+        url = reverse("remedies_panel", kwargs={"reference": case.reference})
+        return html_lib.unescape(client.get(url, headers=HTMX).content.decode())
+
+    state = client.get(f"/api/v1/cases/{api_case.reference}/remedies", headers=auth).json()
+    html = panel(page_case)
+    restore = state["restore"]
+    assert (restore["kind"], restore["purpose"], restore["amount"]) == ("return_exchange", "restitution", "120.00")
+    assert state["extra"] is None and 'data-testid="extra"' not in html
+    assert f'data-testid="restore-what">{restore["name"]} of $120.00<' in html
+    assert state["restitution"] == {
+        "currency": "USD",
+        "loss": "120.00",
+        "ceiling": "1000.00",  # the online shop's frontline may restore up to $1,000 alone
+        "limit": "120.00",
+        "restored": "0.00",
+        "left": "120.00",
+        "complete": False,
+    }
+
+    form = {"remedy_type": restore["remedy_type_id"], "amount": "120.00", "order_reference": "ORD-0"}
+    response = client.post(reverse("remedies_restore", kwargs={"reference": page_case.reference}), form, headers=HTMX)
+    assert response["HX-Refresh"] == "true"
+    body = {"remedy_type_id": restore["remedy_type_id"], "amount": "120.00", "order_reference": "ORD-1"}
+    granted = client.post(
+        f"/api/v1/cases/{api_case.reference}/grants", body, content_type="application/json", headers=auth
+    )
+    assert granted.status_code == 201 and granted.json()["purpose"] == "restitution"
+    on_page, on_api = written(page_case)["grants"], written(api_case)["grants"]
+    assert (
+        [row[:3] for row in on_page]
+        == [row[:3] for row in on_api]
+        == [(restore["remedy_type_id"], "return_exchange", "restitution")]
+    )
+
+    state = client.get(f"/api/v1/cases/{api_case.reference}/remedies", headers=auth).json()
+    html = panel(page_case)
+    assert state["restore"] is None and state["restitution"]["complete"] and 'data-testid="restore"' not in html
+    assert state["extra"] is not None and f'data-testid="extra-what">{state["extra"]["name"]}' in html
+    assert state["authority"]["left_on_case"] == "50.00" and 'data-testid="authority-left">$50.00<' in html

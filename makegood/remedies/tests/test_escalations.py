@@ -224,7 +224,8 @@ def test_an_escalation_is_decided_once(escalated, bob, north):
 
 
 def test_a_manager_cannot_approve_beyond_their_own_authority(shop, alice, bob, north):
-    case = case_with_loss(loss_kind="money", loss_amount="900.00")
+    # A failed service: money back for it is compensation (restitution would be redoing it).
+    case = case_with_loss(loss_kind="failed_service", loss_amount="900.00")
     offer_decline(offer=offer_make(case=case, user=alice, demand_kind="refund_full", demand_amount="900"), user=alice)
     escalation = escalation_open(case=case, user=alice)
     with pytest.raises(ValidationError, match="beyond your own authority"):

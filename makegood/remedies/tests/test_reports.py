@@ -124,6 +124,28 @@ def test_authority_used_is_shown_against_the_caps(november):
     assert rows["Charlie Clark"]["used"] == 0  # everyone on the team shows, grants or not
 
 
+def test_restitution_is_in_the_reports_apart_from_the_authority_it_does_not_use(november, alice):
+    case = case_with_loss(received_at=at(7), customer_email="f@example.com")
+    case_take_ownership(case=case, user=alice, at=at(7, 11))
+    redo = make_remedy("redo", "redo_service", purpose="restitution")
+    ledger_row(case=case, user=alice, cost="35.60", at=at(7, 12), remedy=redo, purpose="restitution")
+    alice_row = rows_by(report_authority_usage(**NOVEMBER), "employee")["Alice Adams"]
+    assert (alice_row["used"], alice_row["restitution"], alice_row["grants"]) == (
+        Decimal("34.00"),  # as before: restitution is not authority used
+        Decimal("35.60"),
+        4,
+    )
+    assert (alice_row["biggest_case_used"], alice_row["busiest_day_used"]) == (Decimal("25.00"), Decimal("25.00"))
+    totals = report_totals(**NOVEMBER)
+    assert (totals["cost"], totals["restitution_cost"], totals["compensation_cost"]) == (
+        Decimal("189.60"),
+        Decimal("35.60"),
+        Decimal("154.00"),
+    )
+    by_type = report_grants_by_remedy_type(**NOVEMBER)
+    assert {(r["remedy"], r["purpose"]) for r in by_type if r["remedy"] == "Redo"} == {("Redo", "restitution")}
+
+
 def test_a_team_filter_shows_only_that_teams_people_and_cases(november, south):
     usage = report_authority_usage(**NOVEMBER, team=south)
     assert [r["employee"] for r in usage] == ["Charlie Clark"]
@@ -136,6 +158,8 @@ def test_the_totals_line(november):
     assert totals == {
         "grants": 4,
         "cost": Decimal("154.00"),
+        "restitution_cost": Decimal("0"),
+        "compensation_cost": Decimal("154.00"),
         "resolved": 4,
         "first_contact_resolved": 2,
         "first_contact_rate": Decimal("0.500"),

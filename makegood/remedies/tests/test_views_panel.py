@@ -340,8 +340,32 @@ def test_a_manager_taking_over_is_shown_on_the_case(as_alice, case, alice, bob):
     assert "Bob Brown took this case over and is contacting the customer personally." in html
 
 
+def test_the_panel_puts_it_right_first_and_suggests_nothing_extra_before(as_alice, case, alice):
+    html = panel(as_alice, case)
+    assert 'data-testid="restore"' in html and 'data-testid="extra"' not in html
+    assert "Replacement shipped today" in re.search(r'data-testid="restore-what">([^<]+)<', html).group(1)
+    remedy_id = re.search(r'name="remedy_type" value="(\d+)"', html.split('data-testid="restore"')[1]).group(1)
+    response = as_alice.post(
+        url("remedies_restore", case),
+        {"remedy_type": remedy_id, "amount": "120.00", "order_reference": "ORD-1001", "idempotency_key": "r1"},
+        headers=HTMX,
+    )
+    assert response["HX-Refresh"] == "true"
+    grant = Grant.objects.get()
+    assert (grant.kind, grant.purpose, grant.amount, grant.note) == (
+        "return_exchange",
+        "restitution",
+        Decimal("120.00"),
+        "Put right first.",
+    )
+    html = panel(as_alice, case)
+    assert 'data-testid="restore"' not in html and 'data-testid="extra"' in html
+    assert "$120.00 put right of the $120.00 lost." in html
+    assert "$50.00" in re.search(r'data-testid="authority-left">([^<]+)<', html).group(1)  # the caps untouched
+
+
 def test_something_extra_is_suggested_and_added_in_one_click(as_alice, case, alice):
-    remedy_grant(case=case, user=alice, remedy_type=remedy("refund-partial"), amount="30.00", order_reference="O-1")
+    remedy_grant(case=case, user=alice, remedy_type=remedy("replacement"), amount="120.00", order_reference="O-1")
     html = panel(as_alice, case)
     assert 'data-testid="extra"' in html
     suggested = re.search(r'data-testid="extra-what">([^<]+)<', html).group(1)
@@ -355,7 +379,7 @@ def test_something_extra_is_suggested_and_added_in_one_click(as_alice, case, ali
 
 
 def test_something_extra_can_be_skipped(as_alice, case, alice):
-    remedy_grant(case=case, user=alice, remedy_type=remedy("free-accessory"))
+    remedy_grant(case=case, user=alice, remedy_type=remedy("replacement"), amount="120.00", order_reference="O-1")
     assert 'data-testid="extra"' in panel(as_alice, case)
     response = as_alice.post(url("remedies_extra_skip", case), headers=HTMX)
     assert 'data-testid="extra"' not in response.content.decode()

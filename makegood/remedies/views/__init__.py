@@ -12,6 +12,7 @@ from makegood.remedies.views.panel import (
     remedies_loss,
     remedies_none,
     remedies_panel,
+    remedies_restore,
 )
 from makegood.remedies.views.reports import remedy_reports
 
@@ -29,5 +30,6 @@ __all__ = [
     "remedies_loss",
     "remedies_none",
     "remedies_panel",
+    "remedies_restore",
     "remedy_reports",
 ]

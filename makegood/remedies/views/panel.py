@@ -40,6 +40,7 @@ from makegood.remedies.forms import (
     GrantForm,
     LossForm,
     RemedyForm,
+    RestoreForm,
 )
 from makegood.remedies.loss import case_loss_record
 from makegood.remedies.models import Authorization, Grant, Offer, RemedyType
@@ -117,6 +118,8 @@ def _granted_message(grant: Grant) -> str:
     if grant.replayed:
         return f"{what} was already granted."
     text = f"Granted: {what}."
+    if grant.purpose == "restitution":
+        text += " It puts right what failed, so it does not count against your caps."
     if grant.code and grant.case.customer.email:
         text += f" The code {grant.code} is on its way to {grant.case.customer.email}."
     elif grant.code:
@@ -312,6 +315,27 @@ def remedies_extra(request: HttpRequest, reference: str) -> HttpResponse:
         return "Something extra. " + _granted_message(grant)
 
     return _act(request, case, ExtraForm(request.POST), "extra", add, errors_on_top=True)
+
+
+@require_POST
+def remedies_restore(request: HttpRequest, reference: str) -> HttpResponse:
+    """Put right what failed first: grant the suggested restitution (one click)."""
+    user, case = _case(request, reference)
+
+    def restore(form: RestoreForm) -> str:
+        data = form.cleaned_data
+        grant = remedy_grant(
+            case=case,
+            user=user,
+            remedy_type=_remedy(form, "remedy_type", "That remedy is no longer in the catalog."),
+            amount=data["amount"] or None,
+            order_reference=data["order_reference"],
+            idempotency_key=data["idempotency_key"],
+            note="Put right first.",
+        )
+        return "Put right first. " + _granted_message(grant)
+
+    return _act(request, case, RestoreForm(request.POST), "restore", restore, errors_on_top=True)
 
 
 @require_POST

@@ -23,6 +23,7 @@ from makegood.remedies.forms import (
     GrantForm,
     LossForm,
     RemedyForm,
+    RestoreForm,
     new_key,
 )
 from makegood.remedies.loss import loss_amount_text, loss_describe
@@ -48,6 +49,7 @@ class Forms:
     escalate: EscalateForm | None = None
     deliver: DeliverForm | None = None
     extra: ExtraForm | None = None
+    restore: RestoreForm | None = None
     # A refusal that belongs to no form ("the customer already answered this offer").
     error: str = ""
 
@@ -86,6 +88,21 @@ def _option_text(option: Option) -> str:
     return what
 
 
+def _restitution_text(state: RemedyPanel) -> str:
+    """ "$89.00 restored of the $89.00 lost." / "$89.00 lost, nothing restored yet." """
+    restitution = state.restitution
+    if restitution is None or restitution.loss is None:
+        return ""
+    currency = restitution.currency
+    loss = money(restitution.loss, currency)
+    if not restitution.started:
+        return f"{loss} lost, nothing put right yet."
+    text = f"{money(restitution.restored, currency)} put right of the {loss} lost"
+    if restitution.ceiling is not None and restitution.ceiling < restitution.loss:
+        text += f" (you may restore up to {money(restitution.ceiling, currency)} alone)"
+    return text + "."
+
+
 def demand_text(kind: str, amount: Decimal | None, currency: str) -> str:
     """ "Full refund of $120.00"; an amount alone is money back."""
     text = str(RemedyKind(kind).label) if kind in RemedyKind.values else "Money back"
@@ -96,7 +113,7 @@ def demand_text(kind: str, amount: Decimal | None, currency: str) -> str:
 
 def _blank_forms(state: RemedyPanel, forms: Forms) -> dict[str, Any]:
     """The panel's forms: the refused one as it was sent, the others fresh."""
-    case, remaining, extra = state.case, state.remaining, state.extra
+    case, remaining, extra, restore = state.case, state.remaining, state.extra, state.restore
     currency = remaining.currency if remaining is not None else default_currency()
     choices = state.delivery_choices
     built: dict[str, Any] = {
@@ -120,6 +137,18 @@ def _blank_forms(state: RemedyPanel, forms: Forms) -> dict[str, Any]:
         or (
             ExtraForm(initial={"remedy_type": extra.remedy_type_id, "amount": as_text(extra.amount, extra.currency)})
             if extra
+            else None
+        ),
+        "restore_form": forms.restore
+        or (
+            RestoreForm(
+                initial={
+                    "remedy_type": restore.remedy_type_id,
+                    "amount": as_text(restore.amount, restore.currency),
+                    "order_reference": case.external_id,
+                }
+            )
+            if restore
             else None
         ),
     }
@@ -168,6 +197,10 @@ def panel_context(request: HttpRequest, case: Case, forms: Forms | None = None) 
         "busy": state.busy,
         "extra": extra,
         "extra_text": _option_text(extra) if extra is not None else "",
+        "restitution": state.restitution,
+        "restitution_text": _restitution_text(state),
+        "restore": state.restore,
+        "restore_text": _option_text(state.restore) if state.restore is not None else "",
         "choice_key": new_key(),
         "panel_error": forms.error,
         "now": state.now,
@@ -184,6 +217,7 @@ def hidden_errors(context: dict[str, Any], forms: Forms) -> str:
         (forms.loss, not context["can_act"]),
         (forms.grant, not context["can_act"]),
         (forms.demand, not context["can_act"]),
+        (forms.restore, context["restore"] is None),
     ]
     shown = [
         str(message)

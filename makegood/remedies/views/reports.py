@@ -73,6 +73,7 @@ def _authority_by_team(first: date, last: date, team: Team | None, memo: dict[st
                 "currency": row["currency"],
                 "people": 0,
                 "used": ZERO,
+                "restitution": ZERO,
                 "grants": 0,
                 "authorized_grants": 0,
                 "budget_in_period": ZERO,
@@ -80,6 +81,7 @@ def _authority_by_team(first: date, last: date, team: Team | None, memo: dict[st
         )
         total["people"] += 1
         total["used"] += row["used"]
+        total["restitution"] += row["restitution"]
         total["grants"] += row["grants"]
         total["authorized_grants"] += row["authorized_grants"]
         total["budget_in_period"] += row["budget_in_period"]
@@ -130,6 +132,7 @@ TABLES: tuple[Table, ...] = (
             Column("grants", "Grants", N),
             Column("authorized_grants", "Of which approved", N),
             Column("used", "Used", M),
+            Column("restitution", "Put right, outside the caps", M),
             Column("budget_in_period", "Budget for the period", M),
             Column("budget_used_share", "Budget used", R),
             Column("busiest_day_used", "Busiest day", M),
@@ -149,6 +152,7 @@ TABLES: tuple[Table, ...] = (
             Column("grants", "Grants", N),
             Column("authorized_grants", "Of which approved", N),
             Column("used", "Used", M),
+            Column("restitution", "Put right, outside the caps", M),
             Column("budget_in_period", "Budget for the period", M),
             Column("budget_used_share", "Budget used", R),
         ),
@@ -160,6 +164,7 @@ TABLES: tuple[Table, ...] = (
         "Who granted what: how many, what it cost us and what it was worth to customers.",
         (
             Column("remedy", "Remedy"),
+            Column("purpose", "Restitution or compensation"),
             Column("grants", "Grants", N),
             Column("cost", "Cost", M),
             Column("value", "Value to customers", M),
