@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "makegood.recovery",
     "makegood.remedies",
     "makegood.followup",
+    "makegood.causes",
+    "makegood.improvement",
+    "makegood.history",
     "makegood.webhooks",
     "makegood.worker",
     "makegood.demo",
@@ -120,6 +123,9 @@ MAKEGOOD_PERIODIC_TASKS: dict[str, int] = {
     "makegood.cases.tasks.sweep_clocks": 15,
     "makegood.followup.tasks.sweep_followups": 60,
     "makegood.webhooks.tasks.sweep_deliveries": 60,
+    # Retrains only when enough new causes were labelled; watches every cause for a rise (CUSUM).
+    "makegood.causes.tasks.retrain_causes": 3600,
+    "makegood.improvement.tasks.watch_causes": 3600,
 }
 # Each worker process records a heartbeat this often (seconds); a task still RUNNING under a
 # worker not seen for STALE_AFTER seconds was interrupted (the process died) and goes back to the

@@ -21,6 +21,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "cases.view_customer",
         "remedies.view_remedytype",
         "remedies.grant_remedy",
+        "causes.view_cause",
     ],
     Role.MANAGER: [
         "cases.view_case",
@@ -32,6 +33,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "remedies.grant_remedy",
         "remedies.decide_escalation",
         "remedies.view_remedy_reports",
+        "causes.view_cause",
+        "improvement.view_improvement",
     ],
     Role.PROCESS_OWNER: [
         "cases.view_case",
@@ -39,6 +42,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "cases.view_customer",
         "remedies.view_remedytype",
         "remedies.view_remedy_reports",
+        "causes.view_cause",
+        "improvement.view_improvement",
+        "improvement.manage_improvement",
     ],
     Role.ADMINISTRATOR: [
         "cases.view_case",
@@ -100,6 +106,16 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "webhooks.change_webhookendpoint",
         "webhooks.delete_webhookendpoint",
         "webhooks.view_webhookdelivery",
+        "causes.view_cause",
+        "causes.add_cause",
+        "causes.change_cause",
+        "causes.view_causecategory",
+        "causes.add_causecategory",
+        "causes.change_causecategory",
+        "causes.view_causemodel",
+        "improvement.view_improvement",
+        "improvement.manage_improvement",
+        "history.import_history",
     ],
 }
 

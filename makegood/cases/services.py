@@ -23,6 +23,7 @@ from makegood.cases.customers import (
     normalize_email,
     normalize_phone,
 )
+from makegood.cases.guards import resolve_guards_check
 from makegood.cases.kinds import EventKind, NotificationKind
 from makegood.cases.models import REPEAT_FAILURE_DAYS, Case, CaseEvent, Channel, Customer, Priority, Status
 from makegood.cases.timeline import case_event_add, case_lock, managers_of, notify_owner_or_team
@@ -348,6 +349,8 @@ def case_resolve(*, case: Case, user: User, resolution: str, at: datetime | None
     case = case_lock(case)
     if case.owner_id != user.pk:
         raise CaseActionError("Only the case's owner can resolve it.")
+    # The stages' conditions (a root cause, say): cases/guards.py.
+    resolve_guards_check(case, user)
     _change_status(case, to=Status.RESOLVED, actor=user, note=resolution, at=at)
     case.save()
     signals.case_resolved.send(sender=Case, case=case, actor=user, at=case.resolved_at)

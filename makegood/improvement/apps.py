@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class ImprovementConfig(AppConfig):
+    name = "makegood.improvement"
+    label = "improvement"
+    verbose_name = "Process improvement"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from makegood.cases.kinds import register_event_kinds
+        from makegood.causes.services import case_cause_changed
+        from makegood.improvement import receivers
+        from makegood.improvement.models import ImprovementEventKind
+
+        register_event_kinds(ImprovementEventKind)
+        # The customers' suggestions are recovery's records: each one joins the inbox as it is
+        # saved (a lazy sender, so that nothing here imports recovery).
+        post_save.connect(receivers.suggestion_saved, sender="recovery.Suggestion", dispatch_uid="improvement_inbox")
+        case_cause_changed.connect(receivers.cause_changed, dispatch_uid="improvement_route_suggestions")
