@@ -192,10 +192,13 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _register_routers() -> None:
     # Imported here: the routers' modules import models, and this module is imported by urls.py.
     from makegood.cases.api import router as cases_router
+    from makegood.intake.api import case_open_add_to
     from makegood.recovery.api import router as recovery_router
     from makegood.remedies.api import router as remedies_router
     from makegood.webhooks.api import router as webhooks_router
 
+    # `/v1/cases` is one URL, so one router: the core's list and read, and intake's open.
+    case_open_add_to(cases_router)
     api.add_router("/v1/cases", cases_router)
     api.add_router("/v1", recovery_router)
     api.add_router("/v1", remedies_router)

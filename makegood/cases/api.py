@@ -1,4 +1,8 @@
-"""REST endpoints for cases: open one (idempotently), read one, list and filter them."""
+"""REST endpoints for cases: read one, list and filter them.
+
+This router serves the `/v1/cases` collection; intake adds `POST` (open a case) to it
+(`makegood.intake.api`, wired in `makegood/api.py`).
+"""
 
 from __future__ import annotations
 
@@ -7,83 +11,19 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Header, Query, Router, Status
+from ninja import Query, Router
 
 from makegood.accounts.models import Team
 from makegood.accounts.requests import token_user
 from makegood.cases.models import Case, CaseEvent, Customer
-from makegood.cases.schemas import (
-    INTAKE_FIELD_PATHS,
-    CaseDetailOut,
-    CaseFilters,
-    CaseIn,
-    CaseOut,
-    CasePageOut,
-    ErrorOut,
-    ValidationErrorOut,
-)
+from makegood.cases.schemas import CaseDetailOut, CaseFilters, CasePageOut, ErrorOut, ValidationErrorOut
 from makegood.cases.selectors import case_get_for_user, cases_visible_to
-from makegood.edges import rekeyed
-from makegood.intake.services import MAX_KEY, IdempotencyConflict, intake_case_open
 
 router = Router(tags=["cases"])
-
-
-@router.post(
-    "",
-    response={201: CaseOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 413: ErrorOut, 422: ValidationErrorOut},
-    summary="Open a case",
-    operation_id="case_open",
-)
-def case_create(
-    request: HttpRequest,
-    payload: CaseIn,
-    response: HttpResponse,
-    idempotency_key: str | None = Header(
-        None,
-        alias="Idempotency-Key",
-        min_length=1,
-        max_length=MAX_KEY,
-        description=(
-            "Makes retries safe: the same key with the same body returns the same case (with "
-            "`Idempotent-Replayed: true`); the same key with another body is refused with 422."
-        ),
-    ),
-) -> Status:
-    """Open a case from another system; it is acknowledged at once and its first-response clock starts."""
-    user = token_user(request)
-    if not user.has_perm("cases.add_case"):
-        return Status(403, {"detail": "Your role may not open cases."})
-    customer = payload.customer
-    try:
-        result = intake_case_open(
-            scope=f"api:{user.pk}",
-            idempotency_key=idempotency_key,
-            channel=payload.channel,
-            customer_name=customer.name,
-            customer_email=customer.email or "",
-            customer_phone=customer.phone or "",
-            story=payload.story,
-            expectation=payload.expectation,
-            subject=payload.subject,
-            external_id=payload.external_id,
-            team_slug=payload.team,
-            created_by=user,
-        )
-    except ValidationError as exc:
-        raise rekeyed(exc, INTAKE_FIELD_PATHS) from exc
-    except IdempotencyConflict as exc:
-        return Status(422, {"detail": str(exc), "errors": {"Idempotency-Key": [str(exc)]}})
-    case = result.case
-    response["Location"] = f"{request.path.rstrip('/')}/{case.reference}"
-    if result.replayed:
-        response["Idempotent-Replayed"] = "true"
-    return Status(201, case)
 
 
 @router.get(

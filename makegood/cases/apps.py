@@ -8,6 +8,8 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from makegood.cases.clock import connect_signals
+        from makegood.cases.page import register_core_panels
 
         # The clock's per-process cache of targets and opening hours is dropped when they change.
         connect_signals()
+        register_core_panels()

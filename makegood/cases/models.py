@@ -79,6 +79,9 @@ class Severity(models.TextChoices):
 # A customer failed twice within this many days is much harder to win back.
 REPEAT_FAILURE_DAYS = 90
 
+# Another system's identifier for a case (the API filters on it; intake checks it fits).
+MAX_EXTERNAL_ID = 100
+
 
 class Customer(models.Model):
     """Matched on e-mail, then on phone; both are stored normalised so that matching is exact."""
@@ -140,7 +143,7 @@ class Case(models.Model):
     subject = models.CharField(max_length=200, blank=True)
     story = models.TextField(help_text="The customer's account, in their own words.")
     expectation = models.TextField(blank=True, help_text="What the customer expects to happen.")
-    external_id = models.CharField(max_length=100, blank=True)
+    external_id = models.CharField(max_length=MAX_EXTERNAL_ID, blank=True)
 
     received_at = models.DateTimeField(default=timezone.now)
     acknowledged_at = models.DateTimeField(null=True, blank=True)

@@ -10,7 +10,6 @@ urlpatterns: list[URLPattern] = [
     path("notifications/read/", views.notifications_read_all, name="notifications_read_all"),
     path("cases/<str:reference>/", views.case_detail, name="case_detail"),
     path("cases/<str:reference>/take/", views.case_take, name="case_take"),
-    path("cases/<str:reference>/respond/", views.case_respond, name="case_respond"),
     path("cases/<str:reference>/resolve/", views.case_resolve_view, name="case_resolve"),
     path(
         "cases/<str:reference>/attachments/<int:attachment_id>/",

@@ -1,4 +1,8 @@
-"""Staff pages for cases: the queue and the case page. Thin: every write is a service call."""
+"""Staff pages for cases: the queue and the case page. Thin: every write is a service call.
+
+Both pages are the core's frame with the stages' panels in it (`cases/panels.py`); the case page
+itself is drawn by `cases/page.py`.
+"""
 
 from __future__ import annotations
 
@@ -18,18 +22,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from makegood.accounts.models import Team
 from makegood.accounts.requests import staff_user
-from makegood.cases.forms import ResolveForm, ResponseForm
-from makegood.cases.kinds import EventKind
-from makegood.cases.models import Attachment, Case
+from makegood.cases.forms import ResolveForm
+from makegood.cases.models import Attachment
 from makegood.cases.notifications import notification_mark_read, notification_rows, notifications_mark_all_read
-from makegood.cases.queue import clock_of, queue_for, queue_team_for
+from makegood.cases.page import case_page_render
+from makegood.cases.panels import QueuePage, queue_assets, queue_panels
+from makegood.cases.queue import queue_for, queue_team_for
 from makegood.cases.selectors import case_get_for_user
 from makegood.cases.services import CaseActionError, case_resolve, case_take_ownership
 from makegood.edges import is_htmx
-from makegood.recovery.models import RecoveryEventKind, RecoveryStep
-from makegood.recovery.replies import ReplyRefused, case_message_send
-from makegood.recovery.services import recovery_progress
-from makegood.recovery.views import coach_for_text
 
 
 @login_not_required
@@ -65,7 +66,14 @@ def _queue_context(request: HttpRequest, team_slug: str) -> dict[str, Any]:
 @permission_required("cases.view_case", raise_exception=True)
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
-    return render(request, "cases/queue.html", _queue_context(request, request.GET.get("team", "")))
+    context = _queue_context(request, request.GET.get("team", ""))
+    page = QueuePage(request=request, user=staff_user(request), team=context["team"])
+    context.update(
+        action_panels=queue_panels(page, "queue_actions"),
+        top_panels=queue_panels(page, "queue_top"),
+        assets=queue_assets(),
+    )
+    return render(request, "cases/queue.html", context)
 
 
 @permission_required("cases.view_case", raise_exception=True)
@@ -102,59 +110,9 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
 # The case page ---------------------------------------------------------------------------------
 
 
-def _case_page(
-    request: HttpRequest,
-    case: Case,
-    *,
-    response_form: ResponseForm | None = None,
-    resolve_form: ResolveForm | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    user = staff_user(request)
-    is_owner = case.owner_id == user.pk
-    can_take = (
-        case.is_open
-        and not is_owner
-        and user.has_perm("cases.respond_case")
-        and (case.owner_id is None or user.has_perm("cases.reassign_case"))
-    )
-    events = list(case.events.select_related("actor").order_by("at", "pk"))
-    reply_coach = None
-    if response_form is not None and response_form.is_bound and response_form.data.get("body"):
-        # The refused (or invalid) reply comes back with the coach's findings, no JavaScript needed.
-        reply_coach = coach_for_text(
-            case,
-            user,
-            str(response_form.data.get("body", "")),
-            purpose="reply",
-            kind=str(response_form.data.get("kind", "")),
-        )
-    # Where the guided recovery stands, read off the timeline (each step is an event too).
-    recorded = [
-        RecoveryStep(kind=event.data.get("step", ""), data=event.data)
-        for event in events
-        if event.kind == RecoveryEventKind.RECOVERY_STEP
-    ]
-    context = {
-        "case": case,
-        "clock": clock_of(case, now=timezone.now()),
-        "events": events,
-        "reply_coach": reply_coach,
-        "recovery_next": recovery_progress(recorded).next_step,
-        "recovery_started": bool(recorded),
-        "attachments": list(case.attachments.order_by("created_at", "pk")),
-        "is_owner": is_owner,
-        "can_take": can_take,
-        "response_form": response_form or ResponseForm(case=case),
-        "resolve_form": resolve_form or ResolveForm(),
-        "now": timezone.now(),
-    }
-    return render(request, "cases/case_detail.html", context, status=status)
-
-
 @require_GET
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    return _case_page(request, case_get_for_user(staff_user(request), reference))
+    return case_page_render(request, case_get_for_user(staff_user(request), reference))
 
 
 @require_POST
@@ -174,31 +132,6 @@ def case_take(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-def case_respond(request: HttpRequest, reference: str) -> HttpResponse:
-    user = staff_user(request)
-    case = case_get_for_user(user, reference)
-    form = ResponseForm(request.POST, case=case)
-    if form.is_valid():
-        kind = form.cleaned_data["kind"]
-        try:
-            # Coached again here, with the sender's own role: the browser's coach only advises.
-            case_message_send(case=case, user=user, kind=kind, text=form.cleaned_data["body"])
-        except ReplyRefused as exc:
-            form.add_error("body", str(exc))
-        except ValidationError as exc:
-            for message in exc.message_dict.get("body", exc.messages):
-                form.add_error("body", message)
-        except CaseActionError as exc:
-            messages.error(request, str(exc))
-            return redirect("case_detail", reference=case.reference)
-        else:
-            sent = "Your reply is on its way to the customer." if kind == EventKind.REPLY_SENT else "Contact recorded."
-            messages.success(request, sent)
-            return redirect("case_detail", reference=case.reference)
-    return _case_page(request, case, response_form=form)
-
-
-@require_POST
 def case_resolve_view(request: HttpRequest, reference: str) -> HttpResponse:
     user = staff_user(request)
     case = case_get_for_user(user, reference)
@@ -215,7 +148,7 @@ def case_resolve_view(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(request, f"{case.reference} is resolved.")
             return redirect("case_detail", reference=case.reference)
-    return _case_page(request, case, resolve_form=form)
+    return case_page_render(request, case, bound={"resolve": form})
 
 
 @require_GET

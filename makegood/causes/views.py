@@ -61,7 +61,9 @@ def panel(request: HttpRequest, case: Case, *, form: CauseForm | None = None, st
         "suggestions": suggestions,
         "can_set": can_set_cause(user, case),
     }
-    return render(request, "causes/_panel.html", context, status=status)
+    # htmx swaps the card into the case page; without JavaScript it is a page of its own.
+    template = "causes/_panel.html" if is_htmx(request) else "causes/cause_page.html"
+    return render(request, template, context, status=status)
 
 
 def _shown(raw: str) -> tuple[list[dict[str, object]], str]:

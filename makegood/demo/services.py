@@ -1,8 +1,8 @@
 """Loading the demo business into the configured database, through the same services staff use.
 
-Every case is opened, owned, answered and resolved by `makegood.cases.services`, back-dated with
-their `received_at=` / `at=` arguments, so that timelines, clocks and the audit log agree exactly
-as they would for real work.
+Every case is opened by `makegood.intake.opening`, then owned, answered and resolved by
+`makegood.cases.services`, back-dated with their `received_at=` / `at=` arguments, so that
+timelines, clocks and the audit log agree exactly as they would for real work.
 """
 
 from __future__ import annotations
@@ -22,16 +22,11 @@ from django.utils import timezone
 from makegood.accounts.models import Role, Team
 from makegood.accounts.services import api_token_issue, staff_create_or_update, team_get_or_create
 from makegood.cases.models import Case
-from makegood.cases.services import (
-    case_add_customer_message,
-    case_open,
-    case_record_response,
-    case_resolve,
-    case_take_ownership,
-)
+from makegood.cases.services import case_add_customer_message, case_record_response, case_resolve, case_take_ownership
 from makegood.demo import content
 from makegood.demo.builders import PlannedCase, StepKind, demo_plan
 from makegood.followup.models import FollowUp, State
+from makegood.intake.opening import case_open
 from makegood.remedies.catalogs import catalog_load
 
 DEFAULT_SEED = 2026

@@ -9,11 +9,16 @@ class FollowupConfig(AppConfig):
     def ready(self) -> None:
         from makegood.cases import signals as case_signals
         from makegood.cases.kinds import register_event_kinds, register_notification_kinds
+        from makegood.cases.panels import Panel, register_case_panel, register_queue_panel
         from makegood.followup import receivers
         from makegood.followup.models import FollowUpEventKind, FollowUpNotificationKind
 
         register_event_kinds(FollowUpEventKind)
         register_notification_kinds(FollowUpNotificationKind)
+        # The follow-up's card on the case page (one query, in its inclusion tag) and the calls to
+        # make above the queue (loaded by htmx after the page).
+        register_case_panel("case_side", Panel(name="followup", template="followup/_case_followup.html", order=50))
+        register_queue_panel("queue_top", Panel(name="calls", template="followup/_calls_to_make.html", order=20))
 
         case_signals.case_resolved.connect(receivers.schedule_on_resolve, dispatch_uid="followup_schedule")
         case_signals.case_reopened.connect(receivers.cancel_on_reopen, dispatch_uid="followup_cancel_on_reopen")

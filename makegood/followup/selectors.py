@@ -11,11 +11,11 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Avg, Count, Q, QuerySet
 
 from makegood.accounts.models import Team
+from makegood.accounts.reports import period
 from makegood.accounts.roles import team_id_of
 from makegood.cases.models import Case
 from makegood.cases.selectors import cases_visible_to
 from makegood.followup.models import AWAITING_STATES, FollowUp, Method, Outcome, State
-from makegood.remedies.reports import period
 
 
 def followups_visible_to(user: User | AnonymousUser) -> QuerySet[FollowUp]:

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from makegood.accounts.reports import ReportFilterForm
 from makegood.accounts.requests import staff_user
 from makegood.accounts.roles import report_scope
 from makegood.cases.models import Status
@@ -23,7 +24,6 @@ from makegood.followup.links import LinkExpired, LinkInvalid, follow_up_from_tok
 from makegood.followup.models import ANSWERABLE_STATES, FollowUp, FollowUpAnswer, Outcome, Via
 from makegood.followup.selectors import calls_to_make_for, followup_outcomes, may_record_call
 from makegood.followup.services import FollowUpError, followup_answer
-from makegood.remedies.forms import ReportFilterForm
 
 
 def _public(**context: object) -> dict[str, object]:

@@ -15,5 +15,6 @@ urlpatterns: list[URLPattern] = [
     path("improvement/suggestions/", inbox.inbox, name="improvement_inbox"),
     path("improvement/suggestions/<int:group_id>/decide/", inbox.decide, name="improvement_decide"),
     path("improvement/volumes/", inbox.volumes, name="improvement_volumes"),
+    path("improvement/mine/", pages.mine, name="improvement_mine"),
     path("improvement/notices/<int:notice_id>/read/", pages.notice_read, name="improvement_notice_read"),
 ]

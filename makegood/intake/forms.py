@@ -14,7 +14,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 
 from makegood.cases.models import Channel
-from makegood.cases.services import MAX_EXPECTATION, MAX_NAME, MAX_STORY, validate_intake
+from makegood.intake.opening import MAX_EXPECTATION, MAX_NAME, MAX_STORY, validate_intake
 
 MAX_EMAIL = 254
 MAX_PHONE = 40

@@ -12,8 +12,8 @@ from django.db import IntegrityError, transaction
 
 from makegood.accounts.models import Team
 from makegood.cases.models import Case
-from makegood.cases.services import case_create, intake_prepare
 from makegood.intake.models import IdempotencyKey
+from makegood.intake.opening import case_create, intake_prepare
 
 MAX_KEY = 255  # IdempotencyKey.key's column
 

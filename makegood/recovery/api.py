@@ -16,7 +16,7 @@ from makegood.cases.kinds import EventKind
 from makegood.cases.models import Case, CaseEvent, Feeling
 from makegood.cases.schemas import ErrorOut, ValidationErrorOut, storable_text
 from makegood.cases.selectors import case_get_for_user
-from makegood.cases.services import MAX_STORY
+from makegood.cases.services import MAX_MESSAGE
 from makegood.recovery.coach import CoachResult, Rule, coach_reply
 from makegood.recovery.models import RecoveryStep, StepKind
 from makegood.recovery.replies import ReplyRefused, case_message_send
@@ -27,7 +27,7 @@ router = Router(tags=["recovery"])
 
 # The reply coach ----------------------------------------------------------------------------------
 
-MAX_COACH_TEXT = MAX_STORY  # as long as a message to a customer may be
+MAX_COACH_TEXT = MAX_MESSAGE  # as long as a message to a customer may be
 
 
 class CoachIn(BaseModel):
@@ -297,7 +297,7 @@ class MessageIn(BaseModel):
     )
     text: str = Field(
         description="Your words to the customer.",
-        json_schema_extra=_limit(MAX_STORY),
+        json_schema_extra=_limit(MAX_MESSAGE),
         examples=["I'm so sorry about the torn cushion. A new one is on its way today. Thank you for telling us."],
     )
 

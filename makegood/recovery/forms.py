@@ -1,4 +1,5 @@
-"""One form per step of the guided recovery. They carry the input; the rules are the service's.
+"""One form per step of the guided recovery, and the reply form of the case page. They carry the
+input; the rules are the services'.
 
 Field names are the keyword arguments of `recovery_step_record`, so that the service's field
 errors land on the right field. Text fields have no `maxlength`: a browser would silently cut a
@@ -11,7 +12,9 @@ from typing import Any, ClassVar
 
 from django import forms
 
-from makegood.cases.models import Case, Feeling
+from makegood.cases.kinds import EventKind
+from makegood.cases.models import Case, Channel, Feeling
+from makegood.cases.services import MAX_MESSAGE
 from makegood.recovery.models import StepKind
 
 NEEDS_TEXT = "This step needs some text: write what was said."
@@ -139,3 +142,38 @@ class ThankForm(StepForm):
 STEP_FORMS: dict[str, type[StepForm]] = {
     form.kind: form for form in (ListenForm, RepeatBackForm, ApologizeForm, EmpathyForm, SolveForm, ThankForm)
 }
+
+
+# The reply on the case page ------------------------------------------------------------------
+
+RESPONSE_KINDS = [
+    (EventKind.REPLY_SENT.value, "Send it to the customer by e-mail"),
+    (EventKind.CONTACT.value, "Record a live contact (phone, in person, chat)"),
+]
+
+
+class ResponseForm(forms.Form):
+    kind = forms.ChoiceField(label="How", choices=RESPONSE_KINDS, widget=forms.RadioSelect)
+    body = forms.CharField(
+        label="Your words to the customer",
+        max_length=MAX_MESSAGE,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Write what you said to the customer."},
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        has_email = bool(case.customer.email)
+        kwargs.setdefault(
+            "initial",
+            {
+                "kind": EventKind.REPLY_SENT
+                if has_email and case.channel in (Channel.WEB, Channel.EMAIL)
+                else EventKind.CONTACT
+            },
+        )
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        if not has_email and isinstance(kind, forms.ChoiceField):
+            # No address to write to: only a live contact can be recorded.
+            kind.choices = [c for c in RESPONSE_KINDS if c[0] == EventKind.CONTACT]

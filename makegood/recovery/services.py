@@ -12,8 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from makegood.cases.audit import audit_record
-from makegood.cases.models import Case, CaseEvent, Feeling, Status
+from makegood.cases.models import Case, Feeling, Status
 from makegood.cases.services import CaseActionError
+from makegood.cases.timeline import case_event_add, case_lock
 from makegood.recovery.models import RecoveryEventKind, RecoveryStep, StepKind, Suggestion
 
 MAX_STEP_TEXT = 10_000
@@ -122,7 +123,7 @@ def recovery_step_record(
     """
     if kind not in StepKind.values:
         raise ValidationError({"kind": [f"Unknown step {kind!r}; use one of: {', '.join(StepKind.values)}."]})
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = case_lock(case, with_customer=False)
     if case.owner_id != user.pk:
         raise CaseActionError("Take ownership of the case before recording the conversation.")
     if case.status not in (Status.NEW, Status.OPEN):
@@ -164,13 +165,8 @@ def recovery_step_record(
 
     at = at or timezone.now()
     step = RecoveryStep.objects.create(case=case, kind=kind, text=text, data=data, actor=user, at=at)
-    CaseEvent.objects.create(
-        case=case,
-        kind=RecoveryEventKind.RECOVERY_STEP,
-        at=at,
-        actor=user,
-        body=text,
-        data={"step": kind, **data},
+    case_event_add(
+        case, kind=RecoveryEventKind.RECOVERY_STEP, at=at, actor=user, body=text, data={"step": kind, **data}
     )
     if case_fields:
         before = Case.objects.filter(pk=case.pk).values(*case_fields).get()

@@ -1,4 +1,5 @@
-"""The guided recovery screen and the live reply coach. Thin: the rules are the services'.
+"""The guided recovery screen, the live reply coach, and the reply sent from the case page. Thin:
+the rules are the services'.
 
 Every step form posts with htmx (the answer is the screen's main block, swapped in place) and
 works as a plain form without JavaScript (post, redirect, get). The coach's fragment is asked
@@ -25,13 +26,14 @@ from makegood.accounts.requests import staff_user
 from makegood.cases.forms import ResolveForm
 from makegood.cases.kinds import EventKind
 from makegood.cases.models import Case
+from makegood.cases.page import case_page_render
 from makegood.cases.selectors import case_get_for_user
-from makegood.cases.services import MAX_STORY, CaseActionError
+from makegood.cases.services import MAX_MESSAGE, CaseActionError
 from makegood.edges import is_htmx
 from makegood.recovery.coach import BLOCK_NOTE, CoachResult
-from makegood.recovery.forms import STEP_FORMS, StepForm
+from makegood.recovery.forms import STEP_FORMS, ResponseForm, StepForm
 from makegood.recovery.models import RecoveryStep, StepKind
-from makegood.recovery.replies import case_message_coach
+from makegood.recovery.replies import ReplyRefused, case_message_coach, case_message_send
 from makegood.recovery.scripts import script_prompts
 from makegood.recovery.services import Progress, recovery_progress, recovery_step_blocker, recovery_step_record
 
@@ -94,7 +96,7 @@ def coach_context(text: str, result: CoachResult | None, *, purpose: str, sendin
     return {
         "purpose": purpose,
         "checked": bool(text.strip()) and result is not None,
-        "too_long": len(text) > MAX_STORY,
+        "too_long": len(text) > MAX_MESSAGE,
         "findings": findings,
         "blocking": sending and result is not None and result.blocking,
     }
@@ -102,7 +104,7 @@ def coach_context(text: str, result: CoachResult | None, *, purpose: str, sendin
 
 def coach_for_text(case: Case, user: User, text: str, *, purpose: str, kind: str = "") -> dict[str, Any]:
     """Coach `text` written for `purpose` (`reply`, or a step: `apologize`, `solve`, `thank`)."""
-    if len(text) > MAX_STORY:
+    if len(text) > MAX_MESSAGE:
         return coach_context(text, None, purpose=purpose, sending=False)
     closing = purpose in ("reply", StepKind.THANK)
     result = case_message_coach(case=case, user=user, text=text, closing=closing)
@@ -129,6 +131,35 @@ def case_coach(request: HttpRequest, reference: str) -> HttpResponse:
         text, kind = request.POST.get("text", ""), ""
     context = coach_for_text(case, user, text, purpose=purpose, kind=kind)
     return render(request, "recovery/_coach.html", {"coach": context})
+
+
+@require_POST
+def case_respond(request: HttpRequest, reference: str) -> HttpResponse:
+    """The reply form of the case page (recovery's panel there): send an e-mail or record a contact.
+
+    A refused reply comes back on the case page with the coach's findings and the text as typed.
+    """
+    user = staff_user(request)
+    case = case_get_for_user(user, reference)
+    form = ResponseForm(request.POST, case=case)
+    if form.is_valid():
+        kind = form.cleaned_data["kind"]
+        try:
+            # Coached again here, with the sender's own role: the browser's coach only advises.
+            case_message_send(case=case, user=user, kind=kind, text=form.cleaned_data["body"])
+        except ReplyRefused as exc:
+            form.add_error("body", str(exc))
+        except ValidationError as exc:
+            for message in exc.message_dict.get("body", exc.messages):
+                form.add_error("body", message)
+        except CaseActionError as exc:
+            messages.error(request, str(exc))
+            return redirect("case_detail", reference=case.reference)
+        else:
+            sent = "Your reply is on its way to the customer." if kind == EventKind.REPLY_SENT else "Contact recorded."
+            messages.success(request, sent)
+            return redirect("case_detail", reference=case.reference)
+    return case_page_render(request, case, bound={"respond": form})
 
 
 # The guided screen ------------------------------------------------------------------------------

@@ -8,8 +8,14 @@ class RemediesConfig(AppConfig):
     verbose_name = "Remedies and authority"
 
     def ready(self) -> None:
+        from makegood.cases.panels import Panel, register_case_panel, register_queue_panel
         from makegood.remedies.models import RemedyType
         from makegood.remedies.selectors import forget_catalog
+
+        # The remedies panel on the case page and the granting authority above the queue, both
+        # loaded by htmx after the page.
+        register_case_panel("case_main", Panel(name="remedies", template="remedies/_case_panel.html", order=20))
+        register_queue_panel("queue_top", Panel(name="authority", template="remedies/_queue_authority.html", order=10))
 
         # This process re-reads the catalog at once after an edit; other processes notice the
         # catalog's fingerprint change (see selectors.catalog_for).

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import date, timedelta
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
-from makegood.accounts.models import Team
 from makegood.cases.models import LossKind, Severity
 from makegood.remedies.authority import money
 from makegood.remedies.models import RemedyKind, RemedyType
@@ -191,41 +188,3 @@ class DecisionForm(RemedyForm):
         widget = self.fields["remedy_type"].widget
         assert isinstance(widget, forms.Select)
         widget.choices = [("", "What the customer asked for"), *((r.pk, _remedy_label(r)) for r in remedies)]
-
-
-REPORT_DAYS = 30
-
-
-class ReportFilterForm(forms.Form):
-    first_day = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}), required=False)
-    last_day = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}), required=False)
-    team = forms.ChoiceField(label="Team", required=False, choices=[])
-
-    MAX_DAYS = 3 * 366
-
-    def __init__(self, *args: Any, teams: Iterable[Team] = (), **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        field = self.fields["team"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "Every team"), *((t.slug, t.name) for t in teams)]
-
-    @staticmethod
-    def default_range(today: date | None = None) -> tuple[date, date]:
-        """The last 30 days, today included."""
-        today = today or timezone.localdate()
-        return today - timedelta(days=REPORT_DAYS - 1), today
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        first, last = self.default_range()
-        first = data.get("first_day") or (
-            data["last_day"] - timedelta(days=REPORT_DAYS - 1) if data.get("last_day") else first
-        )
-        last = data.get("last_day") or last
-        if last < first:
-            raise ValidationError("The first day must come before the last.")
-        if (last - first).days > self.MAX_DAYS:
-            raise ValidationError("Choose at most three years.")
-        data["first_day"], data["last_day"] = first, last
-        return data

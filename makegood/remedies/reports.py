@@ -8,8 +8,7 @@ money as Decimal with its `currency`, counts as int, rates as Decimal between 0 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -19,37 +18,13 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from makegood.accounts.models import Role, Team
+from makegood.accounts.reports import Period, period
 from makegood.cases.kinds import EventKind
 from makegood.cases.models import Case, CaseEvent, Status
 from makegood.remedies.authority import ZERO, Policy, policy_merge
 from makegood.remedies.models import EmployeeAuthority, Escalation, Grant, RoleAuthority
 
 By = Literal["employee", "team"]
-
-
-@dataclass(frozen=True)
-class Period:
-    """[start, end): local midnights, from the first day to the day after the last."""
-
-    start: datetime
-    end: datetime
-
-    @property
-    def months(self) -> int:
-        """Calendar months the period touches (a monthly budget applies once per month)."""
-        first = timezone.localtime(self.start)
-        last = timezone.localtime(self.end - timedelta(microseconds=1))
-        return (last.year - first.year) * 12 + last.month - first.month + 1
-
-
-def period(first_day: date, last_day: date) -> Period:
-    """The days from `first_day` to `last_day`, both included, in the local time zone."""
-    if last_day < first_day:
-        first_day, last_day = last_day, first_day
-    tz = timezone.get_current_timezone()
-    start = datetime.combine(first_day, time.min, tzinfo=tz)
-    end = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=tz)
-    return Period(start, end)
 
 
 def _grants(p: Period, team: Team | None) -> QuerySet[Grant]:

@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from makegood.accounts.models import Role, Team
 from makegood.accounts.services import staff_create_or_update
 from makegood.cases.models import Case
-from makegood.cases.services import case_open
+from makegood.intake.opening import case_open
 
 
 class TeamFactory(factory.django.DjangoModelFactory):

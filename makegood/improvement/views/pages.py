@@ -157,3 +157,9 @@ def notice_read(request: HttpRequest, notice_id: int) -> HttpResponse:
         raise Http404("No such notice.")
     OwnerNotice.objects.filter(pk=notice_id).update(read_at=timezone.now())
     return redirect("improvement")
+
+
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    """The queue's strip for owners of causes and fixes (empty for everyone else)."""
+    return render(request, "improvement/_mine.html", {"queue": owner_queue(staff_user(request))})

@@ -29,11 +29,13 @@ from django.utils.text import get_valid_filename
 from makegood.cases.customers import normalize_email
 from makegood.cases.kinds import EventKind
 from makegood.cases.models import Attachment, Case, CaseEvent, find_reference
-from makegood.cases.services import MAX_NAME, MAX_STORY, MAX_SUBJECT, case_add_customer_message, case_open
+from makegood.cases.services import case_add_customer_message
+from makegood.cases.timeline import case_event_add
 from makegood.intake.mail.parse import ParsedAttachment, ParsedMessage, parse_message, synthetic_message_id
 from makegood.intake.mail.sources import SourceMessage, open_source
 from makegood.intake.mail.text import strip_quoted
 from makegood.intake.models import InboundMessage, InboundStatus
+from makegood.intake.opening import MAX_NAME, MAX_STORY, MAX_SUBJECT, case_open
 
 logger = logging.getLogger(__name__)
 
@@ -265,9 +267,7 @@ def _deliver(message: ParsedMessage, *, now: datetime, saved_files: list[str]) -
     if outcome == Outcome.OPENED or refused:
         event.save(update_fields=["data"])
     if notes:
-        CaseEvent.objects.create(
-            case=case, kind=EventKind.NOTE, at=now, body="\n".join(notes), data={"source": "email"}
-        )
+        case_event_add(case, kind=EventKind.NOTE, at=now, body="\n".join(notes), data={"source": "email"})
     return case, outcome
 
 

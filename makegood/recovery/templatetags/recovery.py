@@ -1,16 +1,16 @@
-"""Template filters for the recovery conversation: step and feeling names for stored codes."""
+"""Template filters for the recovery conversation: step names for stored codes, and the case's
+feeling names (the core's filters, under the name recovery's templates load)."""
 
 from __future__ import annotations
 
 from django import template
 
-from makegood.cases.models import Feeling
+from makegood.cases.templatetags.case_page import feeling_label, percent
 from makegood.recovery.models import StepKind
 
 register = template.Library()
 
 _STEP_LABELS = dict(StepKind.choices)
-_FEELING_LABELS = dict(Feeling.choices)
 
 
 @register.filter
@@ -19,14 +19,5 @@ def step_label(kind: str) -> str:
     return str(_STEP_LABELS.get(kind, kind))
 
 
-@register.filter
-def feeling_label(feeling: str) -> str:
-    return str(_FEELING_LABELS.get(feeling, feeling))
-
-
-@register.filter
-def percent(confidence: float | None) -> str:
-    """0.784 -> `78%`; nothing for no confidence."""
-    if confidence is None:
-        return ""
-    return f"{round(confidence * 100)}%"
+register.filter("feeling_label", feeling_label)
+register.filter("percent", percent)

@@ -19,10 +19,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from makegood.accounts.models import Role, Team
+from makegood.accounts.reports import ReportFilterForm
 from makegood.accounts.requests import staff_user
 from makegood.accounts.roles import report_scope
 from makegood.remedies.authority import ZERO
-from makegood.remedies.forms import ReportFilterForm
 from makegood.remedies.presenters import rows_to_csv
 from makegood.remedies.reports import (
     By,

@@ -36,7 +36,7 @@ def open_web_cases(database: ThrowawayDatabase, count: int) -> None:
     makegood(
         "shell",
         "-c",
-        "from makegood.cases.services import case_open\n"
+        "from makegood.intake.opening import case_open\n"
         f"for i in range({count}):\n"
         "    case_open(channel='web', customer_name=f'Customer {i}', customer_email=f'customer{i}@example.com',"
         " story='My order arrived broken.')\n",
