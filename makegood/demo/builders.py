@@ -61,6 +61,7 @@ class PlannedCase:
     external_id: str
     created_by: str | None
     steps: tuple[PlannedStep, ...]
+    kind: str = ""  # the complaint's key (content.py): its root cause in the demo
 
     @property
     def status(self) -> str:
@@ -235,6 +236,7 @@ class _Planner:
             external_id=external_id,
             created_by=created_by,
             steps=steps,
+            kind=complaint.key,
         )
 
     def steps(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from makegood.improvement.models import ImprovementAction, Verdict
-from makegood.improvement.series import Series, cause_series, last_complete_week, week_of
+from makegood.improvement.series import Series, cause_series, last_complete_week, volumes_for, week_of
 from makegood.improvement.stats import RateRatio, Segmented, rate_ratio, segmented
 
 # How far back the "before" side reaches, and how far forward the "after" side may run.
@@ -71,11 +71,9 @@ def action_effect(action: ImprovementAction, *, today: date) -> Effect | None:
     # existed for a few weeks is not diluted by empty weeks from before anyone recorded it.
     start = next((i for i, n in enumerate(series.counts[: len(before)]) if n), len(before))
     if start:
-        series = Series(
-            weeks=series.weeks[start:],
-            counts=series.counts[start:],
-            volumes=series.volumes[start:] if series.volumes is not None else None,
-        )
+        # Volumes are asked of the weeks measured only: a gap before the first complaint does not matter.
+        weeks = series.weeks[start:]
+        series = Series(weeks=weeks, counts=series.counts[start:], volumes=volumes_for(weeks))
     change_at = len(before) - start
     ratio, regression, verdict = None, None, ""
     if change_at and len(series.weeks) > change_at:

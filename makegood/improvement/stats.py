@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from statsmodels.discrete.discrete_model import NegativeBinomial, Poisson
 from statsmodels.stats.rates import confint_poisson_2indep, test_poisson_2indep
-from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
+from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning, PerfectSeparationWarning
 
 MIN_WEEKS_EACH_SIDE = 8
 CUSUM_SHIFT = 1.5
@@ -95,7 +95,9 @@ def segmented(counts: Sequence[int], exposure: Sequence[float], change_at: int) 
     y = np.asarray(counts, dtype=float)
     expo = np.asarray(exposure, dtype=float)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", category=(ConvergenceWarning, HessianInversionWarning, RuntimeWarning))
+        for quiet in (ConvergenceWarning, HessianInversionWarning, PerfectSeparationWarning, RuntimeWarning):
+            # A flat or perfectly stepped series fits exactly; the fallback below handles what fails.
+            warnings.simplefilter("ignore", category=quiet)
         name = "negative binomial"
         try:
             result = NegativeBinomial(y, exog, exposure=expo).fit(disp=0, maxiter=200)
