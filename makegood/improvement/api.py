@@ -9,7 +9,7 @@ from datetime import date, datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from makegood.accounts.requests import token_user
 from makegood.cases.schemas import ErrorOut, ValidationErrorOut
@@ -174,7 +174,7 @@ def action_get(request: HttpRequest, action_id: int) -> dict[str, object]:
 
 
 @router.post("/improvement/actions", response={201: ActionOut, **Errors}, operation_id="action_open")
-def action_create(request: HttpRequest, payload: ActionIn) -> tuple[int, dict[str, object]]:
+def action_create(request: HttpRequest, payload: ActionIn) -> Status:
     from django.contrib.auth.models import User
 
     user = token_user(request)
@@ -198,7 +198,7 @@ def action_create(request: HttpRequest, payload: ActionIn) -> tuple[int, dict[st
         review_on=payload.review_on,
         cases=cases,
     )
-    return 201, _action_out(action, user)
+    return Status(201, _action_out(action, user))
 
 
 def _case_ids(references: list[str]) -> list[int]:
@@ -251,6 +251,10 @@ class SuggestionGroupOut(Schema):
     what_changed: str
     texts: list[str]
     cases: list[str]
+
+    @staticmethod
+    def resolve_cause(obj: SuggestionGroup) -> int | None:
+        return obj.cause_id
 
     @staticmethod
     def resolve_cause_label(obj: SuggestionGroup) -> str | None:
