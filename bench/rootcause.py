@@ -158,7 +158,8 @@ def import_speed() -> float:
         elapsed = time.perf_counter() - started
     rate = report.total / elapsed
     print(
-        f"import (SQLite, bulk path): {report.imported} of {report.total} rows in {elapsed:.2f} s = {rate:,.0f} rows/s, "
+        f"import (SQLite, bulk path): {report.imported} of {report.total} rows in {elapsed:.2f} s "
+        f"= {rate:,.0f} rows/s, "
         f"{report.rejected_count} rejected (target >= {TARGET_ROWS_PER_S:,.0f} rows/s): "
         f"{'met' if rate >= TARGET_ROWS_PER_S else 'NOT MET'}"
     )

@@ -44,7 +44,7 @@ def _plan(model: type[models.Model], *, with_pk: bool) -> list[tuple[str, str, A
     for field in model._meta.concrete_fields:
         if field.primary_key and not with_pk:
             continue
-        plan.append((field.attname, field.column, field.get_default(), _converter(field)))
+        plan.append((field.attname, field.column or field.attname, field.get_default(), _converter(field)))
     return plan
 
 
@@ -55,7 +55,7 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     if count == 0:
         return []
     table = model._meta.db_table
-    pk = model._meta.pk.column  # type: ignore[union-attr]
+    pk = model._meta.pk.column or "id"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
@@ -81,7 +81,7 @@ def bulk_insert(
     if not rows:
         return
     plan = _plan(model, with_pk=pks is not None)
-    pk_name = model._meta.pk.attname  # type: ignore[union-attr]
+    pk_name = model._meta.pk.attname
     values = []
     for i, row in enumerate(rows):
         record = []

@@ -63,7 +63,7 @@ def mapping_check(mapping: Mapping[str, str], columns: Iterable[str]) -> list[st
 
 def csv_rows(stream: io.TextIOBase | Iterable[str]) -> tuple[list[str], Iterator[tuple[int, dict[str, str | None]]]]:
     """The header and the rows (numbered by line of the file: the header is line 1)."""
-    reader = csv.DictReader(stream)  # type: ignore[arg-type]
+    reader = csv.DictReader(stream)
     header = list(reader.fieldnames or [])
 
     def rows() -> Iterator[tuple[int, dict[str, str | None]]]:

@@ -116,23 +116,25 @@ def trend_svg(
         if i % 8 == 0 or i == len(weeks) - 1:
             body.append(f'<text x="{x(i):.1f}" y="{height - 14}" text-anchor="middle">{week:%d %b %y}</text>')
     for day, label in live_markers:
-        i = index_of(day)
-        if i is not None:
+        at = index_of(day)
+        if at is not None:
             body.append(
-                f'<line x1="{x(i):.1f}" y1="{top}" x2="{x(i):.1f}" y2="{top + plot_h}" stroke="{ACCENT}" '
-                f'stroke-width="2" stroke-dasharray="6 4"><title>Fix live {day:%d %b %Y}: {escape(label)}</title></line>'
-                f'<text x="{x(i) + 4:.1f}" y="{top + 12}" fill="{ACCENT}">fix live</text>'
+                f'<line x1="{x(at):.1f}" y1="{top}" x2="{x(at):.1f}" y2="{top + plot_h}" stroke="{ACCENT}" '
+                f'stroke-width="2" stroke-dasharray="6 4">'
+                f"<title>Fix live {day:%d %b %Y}: {escape(label)}</title></line>"
+                f'<text x="{x(at) + 4:.1f}" y="{top + 12}" fill="{ACCENT}">fix live</text>'
             )
     points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
     body.append(f'<polyline points="{points}" fill="none" stroke="{INK}" stroke-width="2"/>')
     body.extend(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="2.5" fill="{INK}"/>' for i, v in enumerate(values))
     for day, label in alarm_markers:
-        i = index_of(day)
-        if i is not None:
-            cx, cy = x(i), top + plot_h + 2
+        at = index_of(day)
+        if at is not None:
+            cx, cy = x(at), top + plot_h + 2
             body.append(
                 f'<path d="M{cx:.1f},{cy - 12:.1f} L{cx - 6:.1f},{cy:.1f} L{cx + 6:.1f},{cy:.1f} Z" fill="{ALARM}" '
-                f'stroke="{INK}" stroke-width="0.5"><title>CUSUM alarm, week of {day:%d %b %Y}: {escape(label)}</title></path>'
+                f'stroke="{INK}" stroke-width="0.5">'
+                f"<title>CUSUM alarm, week of {day:%d %b %Y}: {escape(label)}</title></path>"
             )
     return _svg(width, height, title, desc, body, "chart--trend")
 
@@ -158,7 +160,8 @@ def comparison_svg(
         h = 130 * value / most if most else 0
         bx = 40 + i * 110
         body.append(
-            f'<rect x="{bx}" y="{170 - h:.1f}" width="70" height="{h:.1f}" fill="{BAR if i == 0 else ACCENT}" stroke="{INK}"/>'
+            f'<rect x="{bx}" y="{170 - h:.1f}" width="70" height="{h:.1f}" '
+            f'fill="{BAR if i == 0 else ACCENT}" stroke="{INK}"/>'
             f'<text x="{bx + 35}" y="{164 - h:.1f}" text-anchor="middle">{value:.2f}</text>'
             f'<text x="{bx + 35}" y="188" text-anchor="middle">{name}</text>'
         )

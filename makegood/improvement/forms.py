@@ -12,6 +12,10 @@ from django.utils import timezone
 from makegood.improvement.models import SuggestionStatus
 
 
+def _person(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username())
+
+
 class ActionForm(forms.Form):
     title = forms.CharField(label="What will change", max_length=200)
     description = forms.CharField(label="How (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -31,7 +35,7 @@ class ActionForm(forms.Form):
         owner_field = self.fields["owner"]
         assert isinstance(owner_field, forms.ModelChoiceField)
         owner_field.queryset = owners
-        owner_field.label_from_instance = lambda u: u.get_full_name() or u.get_username()  # type: ignore[method-assign]
+        owner_field.label_from_instance = _person  # type: ignore[method-assign,assignment]
         cases_field = self.fields["cases"]
         assert isinstance(cases_field, forms.MultipleChoiceField)
         cases_field.choices = case_choices

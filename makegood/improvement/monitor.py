@@ -116,7 +116,9 @@ def causes_watch(*, today: date | None = None) -> WatchResult:
                 rising += 1
                 notice_send(
                     user_id=cause.effective_owner_id,
-                    message=f"{cause.label} is rising (CUSUM alarm in the week of {week:%d %b}). Nobody is fixing it yet.",
+                    message=(
+                        f"{cause.label} is rising (CUSUM alarm in the week of {week:%d %b}). Nobody is fixing it yet."
+                    ),
                     url=reverse("improvement_cause", args=[cause.pk]),
                 )
     live = ImprovementAction.objects.filter(state__in=[ActionState.LIVE, ActionState.REVIEWED]).select_related(
@@ -130,6 +132,8 @@ def causes_watch(*, today: date | None = None) -> WatchResult:
                 relapses += 1
                 action_reopen(
                     action=action,
-                    reason=f"Complaints of {action.cause.label} climbed back (CUSUM alarm in the week of {week:%d %b}).",
+                    reason=(
+                        f"Complaints of {action.cause.label} climbed back (CUSUM alarm in the week of {week:%d %b})."
+                    ),
                 )
     return WatchResult(rising=rising, relapses=relapses)

@@ -76,19 +76,17 @@ def pareto(user: User, *, days: int = DEFAULT_DAYS, by: str = "count") -> list[P
     for r in unhappy:
         if r["root_cause__cause"] in rows:
             rows[r["root_cause__cause"]].dissatisfied = r["n"]
-    key = {
-        "cost": lambda r: (-r.cost_total, -r.count, r.cause.label),
-        "dissatisfied": lambda r: (-r.dissatisfied, -r.count, r.cause.label),
-    }.get(by, lambda r: (-r.count, r.cause.label))
-    ordered = sorted(rows.values(), key=key)  # type: ignore[arg-type]
-    metric = {"cost": lambda r: float(r.cost_total), "dissatisfied": lambda r: float(r.dissatisfied)}.get(
-        by, lambda r: float(r.count)
-    )
-    total = sum(metric(r) for r in ordered) or 1.0
+    def metric(row: ParetoRow) -> float:
+        if by == "cost":
+            return float(row.cost_total)
+        return float(row.dissatisfied if by == "dissatisfied" else row.count)
+
+    ordered = sorted(rows.values(), key=lambda r: (-metric(r), -r.count, r.cause.label))
+    grand = sum(metric(r) for r in ordered) or 1.0
     running = 0.0
     for row in ordered:
         running += metric(row)
-        row.cumulative_share = running / total
+        row.cumulative_share = running / grand
     return ordered
 
 
@@ -129,10 +127,11 @@ def cause_trend(cause: Cause, *, today: date | None = None, weeks: int = TREND_W
     series = cause_series(cause.pk, span)
     lives = [
         (a.went_live_on, a.title)
-        for a in ImprovementAction.objects.filter(cause=cause, went_live_on__isnull=False).order_by("went_live_on")
+        for a in ImprovementAction.objects.filter(cause=cause, went_live_on__gte=span[0]).order_by("went_live_on")
+        if a.went_live_on is not None
     ]
-    alarms = [(a.week, a.get_kind_display()) for a in CauseAlarm.objects.filter(cause=cause, week__gte=span[0])]
-    return Trend(span, series.counts, series.volumes, [(d, t) for d, t in lives if d >= span[0]], alarms)  # type: ignore[misc]
+    alarms = [(a.week, str(a.get_kind_display())) for a in CauseAlarm.objects.filter(cause=cause, week__gte=span[0])]
+    return Trend(span, series.counts, series.volumes, lives, alarms)
 
 
 @dataclass(frozen=True)

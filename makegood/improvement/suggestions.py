@@ -111,7 +111,8 @@ def similarity(a: str, b: str) -> float:
 
 
 def _group_for(cause_id: int | None, text: str, at: datetime) -> SuggestionGroup:
-    candidates = SuggestionGroup.objects.filter(cause_id=cause_id, status__in=OPEN_STATUSES)
+    candidates = SuggestionGroup.objects.filter(status__in=OPEN_STATUSES)
+    candidates = candidates.filter(cause_id=cause_id) if cause_id is not None else candidates.filter(cause__isnull=True)
     best, best_score = None, SAME_AT_LEAST
     for group in candidates.only("pk", "text"):
         score = similarity(group.text, text)

@@ -34,7 +34,8 @@ def test_the_owner_resolves_a_case_with_the_suggested_cause(page: Page, live_ser
     first.get_by_role("radio").check()
     panel.get_by_label("The system or a process").check()
     panel.get_by_role("button", name="Save the cause").click()
-    expect(page.get_by_test_id("case-cause")).to_contain_text("Partner or vendor / Courier lost or damaged the delivery")
+    chosen_label = "Partner or vendor / Courier lost or damaged the delivery"
+    expect(page.get_by_test_id("case-cause")).to_contain_text(chosen_label)
 
     page.get_by_label("How was it resolved?").fill("Sent a replacement by express.")
     page.get_by_role("button", name="Mark resolved").click()

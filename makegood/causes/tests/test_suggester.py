@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 # Three causes whose stories use words no keyword rule knows: only learning can tell them apart.
 STORIES = {
-    "Supplier shortage or quality": "The {n} saddle I wanted shows as available but the shop said the maker has none until spring.",
+    "Supplier shortage or quality": "The {n} saddle shows as available but the maker has none until spring.",
     "Weather": "Hail flattened the outdoor display on day {n} and my bike in the rack got dented during the storm.",
     "Price or fee unexpected": "The invoice for job {n} listed a workshop surcharge nobody mentioned when I booked.",
 }

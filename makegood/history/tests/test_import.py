@@ -21,8 +21,9 @@ pytestmark = pytest.mark.django_db
 SHARED = Path(os.environ.get("MAKEGOOD_SHARED") or Path(settings.BASE_DIR).parent / "shared")
 CFPB = SHARED / "data" / "cfpb" / "complaints_sample.csv"
 
-GOOD = """id,date,name,email,what,cause,via
-A-1,2025-01-06,Ada Lovelace,ada@example.com,The courier left my parcel in the rain.,Partner or vendor / Courier lost or damaged the delivery,web
+COURIER = "Partner or vendor / Courier lost or damaged the delivery"
+GOOD = f"""id,date,name,email,what,cause,via
+A-1,2025-01-06,Ada Lovelace,ada@example.com,The courier left my parcel in the rain.,{COURIER},web
 A-2,2025/01/07,,,Rude reply at the counter.,Rude or dismissive treatment,in person
 A-3,2025-01-08 14:30,Bo,,Stolen bike lock failed,Lock design flaw,phone
 """

@@ -57,9 +57,9 @@ def trend_csv(request: HttpRequest, cause_id: int) -> HttpResponse:
     require_reports(user)
     cause = cause_get_for_user(user, cause_id)
     trend = cause_trend(cause)
-    volumes = trend.volumes or [None] * len(trend.weeks)
-    lives = {d: t for d, t in trend.live_markers}
-    alarms = {d: k for d, k in trend.alarm_markers}
+    volumes: list[int | None] = list(trend.volumes) if trend.volumes else [None] * len(trend.weeks)
+    lives = dict(trend.live_markers)
+    alarms = dict(trend.alarm_markers)
     return _csv(
         f"cause-{cause.pk}-weekly.csv",
         ["week", "complaints", "volume", "fix_live", "cusum_alarm"],
@@ -80,7 +80,7 @@ def effect_csv(request: HttpRequest, action_id: int) -> HttpResponse:
     effect = action_effect(action, today=timezone.localdate())
     rows: list[list[object]] = []
     if effect is not None:
-        volumes = effect.series.volumes or [None] * len(effect.series.weeks)
+        volumes: list[int | None] = list(effect.series.volumes or []) or [None] * len(effect.series.weeks)
         for i, (week, count, volume) in enumerate(zip(effect.series.weeks, effect.series.counts, volumes, strict=True)):
             rows.append([week.isoformat(), "before" if i < effect.change_at else "after", count, volume or ""])
     return _csv(f"fix-{action.pk}-effect.csv", ["week", "side", "complaints", "volume"], rows)

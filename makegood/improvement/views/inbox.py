@@ -62,7 +62,7 @@ def decide(request: HttpRequest, group_id: int) -> HttpResponse:
     if form.errors:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     else:
         messages.success(request, "Answered. Adopted suggestions' customers are being thanked.")
     return redirect("improvement_inbox")
