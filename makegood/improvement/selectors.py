@@ -76,6 +76,7 @@ def pareto(user: User, *, days: int = DEFAULT_DAYS, by: str = "count") -> list[P
     for r in unhappy:
         if r["root_cause__cause"] in rows:
             rows[r["root_cause__cause"]].dissatisfied = r["n"]
+
     def metric(row: ParetoRow) -> float:
         if by == "cost":
             return float(row.cost_total)
