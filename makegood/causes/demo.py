@@ -14,7 +14,7 @@ from django.contrib.auth.models import User
 from makegood.cases.models import Case
 from makegood.causes.models import Cause, Failure
 from makegood.causes.selectors import case_story_text
-from makegood.causes.services import case_cause_set
+from makegood.causes.services import case_cause_set, taxonomy_load_defaults
 from makegood.causes.suggester import causes_suggest
 
 # complaint kind (demo/content.py) -> (cause, failure)
@@ -73,7 +73,10 @@ DEFAULT = ("Delay in our own process", S)
 def demo_cause_set(*, case: Case, kind: str, user: User, at: datetime) -> None:
     """Set the demo case's cause a moment before it is resolved, from the three suggestions shown."""
     name, failure = DEMO_CAUSES.get(kind, DEFAULT)
-    cause = Cause.objects.select_related("category").get(name=name)
+    cause = Cause.objects.select_related("category").filter(name=name).first()
+    if cause is None:  # a database emptied since it was migrated (the default taxonomy is a migration's)
+        taxonomy_load_defaults()
+        cause = Cause.objects.select_related("category").get(name=name)
     suggestions = causes_suggest(case_story_text(case))
     case_cause_set(
         case=case,

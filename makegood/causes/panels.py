@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from makegood.accounts.requests import staff_user
-from makegood.cases.panels import Panel, register_case_panel, register_queue_panel
+from makegood.cases.panels import CasePage, Panel, register_case_panel, register_queue_panel
 from makegood.cases.queue import queue_team_for
 from makegood.cases.selectors import cases_visible_to
-from makegood.causes.models import CaseCause, Failure
+from makegood.causes.models import CaseCause, CauseEventKind, Failure
 from makegood.causes.selectors import causes_grouped
 
 # Just above the core's resolve card (40): the cause is the first thing the resolve step asks.
@@ -25,10 +25,23 @@ FILTER_DAYS = 90
 FILTER_LIMIT = 50
 
 
+def cause_card(page: CasePage) -> dict[str, Any] | None:
+    """For the case's owner (the resolve step), and for anyone once a cause is set: read off the
+    timeline the page already has, so the card costs the page no query."""
+    has_cause = any(event.kind == CauseEventKind.CAUSE_SET for event in page.events)
+    return {} if page.is_owner or has_cause else None
+
+
 def register_panels() -> None:
     register_case_panel(
         "case_side",
-        Panel(name="cause", template="causes/_case_panel.html", order=CAUSE_ORDER, permission="causes.view_cause"),
+        Panel(
+            name="cause",
+            template="causes/_case_panel.html",
+            order=CAUSE_ORDER,
+            context=cause_card,
+            permission="causes.view_cause",
+        ),
     )
     register_queue_panel(
         "queue_top",

@@ -29,6 +29,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--cases", type=int, default=DEFAULT_CASES, help="How many cases to create (default %(default)s)."
         )
+        parser.add_argument(
+            "--no-history",
+            action="store_true",
+            help="Leave out the year of history, fixes and suggestions (loaded with the default number of cases).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         cases: int = options["cases"]
@@ -46,7 +51,8 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         loaded = demo_load(seed=options["seed"], cases=cases)
-        loop = improvement_demo_load()
+        # The year of history is shaped around the default demo's 90 days (improvement/demo.py).
+        loop = improvement_demo_load() if cases == DEFAULT_CASES and not options["no_history"] else {}
         elapsed = time.monotonic() - started
         channels = ", ".join(f"{name} {n}" for name, n in sorted(loaded.cases_by_channel.items()))
         statuses = ", ".join(f"{name} {n}" for name, n in sorted(loaded.cases_by_status.items()))
