@@ -161,7 +161,8 @@ class Case(models.Model):
 
     # The loss, captured while listening; remedies are sized and matched to it.
     loss_kind = models.CharField(max_length=20, choices=LossKind.choices, blank=True)
-    loss_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    # Four decimals hold every currency; the loss keeps its own currency's (makegood.money).
+    loss_amount = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     loss_currency = models.CharField(max_length=3, blank=True)
     severity = models.CharField(max_length=10, choices=Severity.choices, blank=True)
     business_at_fault = models.BooleanField(default=False)

@@ -8,13 +8,21 @@ class RemediesConfig(AppConfig):
     verbose_name = "Remedies and authority"
 
     def ready(self) -> None:
+        from makegood.cases.kinds import register_event_kinds, register_notification_kinds
         from makegood.cases.panels import Panel, register_case_panel, register_queue_panel
+        from makegood.remedies.kinds import RemedyEventKind, RemedyNotificationKind
         from makegood.remedies.models import RemedyType
         from makegood.remedies.selectors import forget_catalog
 
+        register_event_kinds(RemedyEventKind)
+        register_notification_kinds(RemedyNotificationKind)
         # The remedies panel on the case page and the granting authority above the queue, both
-        # loaded by htmx after the page.
-        register_case_panel("case_main", Panel(name="remedies", template="remedies/_case_panel.html", order=20))
+        # loaded by htmx after the page. The stylesheet comes with the page: it also colours
+        # remedies' own lines on the timeline.
+        register_case_panel(
+            "case_main",
+            Panel(name="remedies", template="remedies/_case_panel.html", order=20, css=("makegood/remedies.css",)),
+        )
         register_queue_panel("queue_top", Panel(name="authority", template="remedies/_queue_authority.html", order=10))
 
         # This process re-reads the catalog at once after an edit; other processes notice the

@@ -26,14 +26,15 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from makegood.money import as_text, is_currency, money_format, quantize
 from makegood.remedies.models import Authorization, EmployeeAuthority, Grant, RemedyKind, RoleAuthority
 
-ZERO = Decimal("0.00")
+ZERO = Decimal(0)
 
 
 def money(amount: Decimal, currency: str) -> str:
-    """How amounts are written for people: `USD 12.50`."""
-    return f"{currency} {amount:,.2f}"
+    """How amounts are written for people: `$12.50`, `¥1,200`, `BHD 1.250` (`makegood.money`)."""
+    return money_format(amount, currency)
 
 
 @dataclass(frozen=True)
@@ -132,21 +133,25 @@ class Remaining:
             f"{money(self.left, self.currency)}. Offer the three options, or escalate."
         )
 
-    def as_dict(self) -> dict[str, str | list[str]]:
-        """For APIs and templates: every figure as an exact decimal string."""
+    def as_dict(self) -> dict[str, str | list[str] | None]:
+        """For APIs and snapshots: every figure as an exact decimal string in its currency."""
         p = self.policy
+
+        def text(amount: Decimal) -> str | None:
+            return as_text(amount, p.currency)
+
         return {
             "currency": p.currency,
-            "cap_per_case": str(p.cap_per_case),
-            "cap_per_day": str(p.cap_per_day),
-            "budget_per_month": str(p.budget_per_month),
-            "used_on_case": str(self.usage.on_case),
-            "used_today": str(self.usage.today),
-            "used_this_month": str(self.usage.this_month),
-            "left_on_case": str(self.left_on_case),
-            "left_today": str(self.left_today),
-            "left_this_month": str(self.left_this_month),
-            "left": str(self.left),
+            "cap_per_case": text(p.cap_per_case),
+            "cap_per_day": text(p.cap_per_day),
+            "budget_per_month": text(p.budget_per_month),
+            "used_on_case": text(self.usage.on_case),
+            "used_today": text(self.usage.today),
+            "used_this_month": text(self.usage.this_month),
+            "left_on_case": text(self.left_on_case),
+            "left_today": text(self.left_today),
+            "left_this_month": text(self.left_this_month),
+            "left": text(self.left),
             "allowed_kinds": sorted(p.allowed_kinds),
         }
 
@@ -192,9 +197,11 @@ def periods_at(at: datetime | None = None) -> Periods:
 ROLE_PRECEDENCE = ("administrator", "process_owner", "manager", "frontline")
 
 
-def _decimal(value: object) -> Decimal:
-    """A database number as exact cents (SQLite hands sums back as floats: 0.1 + 0.2 style)."""
-    return Decimal(str(value if value is not None else 0)).quantize(ZERO)
+def _decimal(value: object, currency: str) -> Decimal:
+    """A database number in the currency's smallest unit (SQLite hands sums back as floats: 0.1 +
+    0.2 style, so they are rounded back to the cent, the yen or the fils they were made of)."""
+    amount = Decimal(str(value if value is not None else 0))
+    return quantize(amount, currency) if is_currency(currency) else amount
 
 
 def _json_list(value: object) -> list[str] | None:
@@ -224,18 +231,19 @@ def authority_policy(user: User) -> Policy:
     if role is None:
         return no_authority()
     row = rows[role]
+    currency = str(row[1])
     role_policy = RoleAuthority(
         role=role,
-        currency=row[1],
-        cap_per_case=_decimal(row[2]),
-        cap_per_day=_decimal(row[3]),
-        budget_per_month=_decimal(row[4]),
+        currency=currency,
+        cap_per_case=_decimal(row[2], currency),
+        cap_per_day=_decimal(row[3], currency),
+        budget_per_month=_decimal(row[4], currency),
         allowed_kinds=_json_list(row[5]) or [],
     )
     override = EmployeeAuthority(
-        cap_per_case=None if row[6] is None else _decimal(row[6]),
-        cap_per_day=None if row[7] is None else _decimal(row[7]),
-        budget_per_month=None if row[8] is None else _decimal(row[8]),
+        cap_per_case=None if row[6] is None else _decimal(row[6], currency),
+        cap_per_day=None if row[7] is None else _decimal(row[7], currency),
+        budget_per_month=None if row[8] is None else _decimal(row[8], currency),
         allowed_kinds=_json_list(row[9]),
     )
     return policy_merge(role_policy, override, role=role)
@@ -247,8 +255,10 @@ def authority_usage(
     case_id: int | None = None,
     at: datetime | None = None,
     exclude_authorization_id: int | None = None,
+    currency: str | None = None,
 ) -> Usage:
-    """What `user` has been charged (plus has reserved) on the case, today and this month.
+    """What `user` has been charged (plus has reserved) on the case, today and this month, in
+    `currency` (default: their policy's, which the ledger's rows charged to them are in).
 
     One statement of five sums, each a range scan on an index of the ledger or the
     authorizations. Reservations are the unused, unexpired authorizations the user approved as
@@ -278,7 +288,9 @@ def authority_usage(
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        month, day, on_case, reserved, reserved_case = (_decimal(v) for v in cursor.fetchone())
+        sums = cursor.fetchone()
+    currency = currency if currency is not None else authority_policy(user).currency
+    month, day, on_case, reserved, reserved_case = (_decimal(v, currency) for v in sums)
     return Usage(on_case=on_case + reserved_case, today=day + reserved, this_month=month + reserved)
 
 
@@ -292,5 +304,7 @@ def authority_remaining(
 ) -> Remaining:
     """An employee's remaining authority (on `case_id` if given, today, this month)."""
     policy = policy or authority_policy(user)
-    usage = authority_usage(user=user, case_id=case_id, at=at, exclude_authorization_id=exclude_authorization_id)
+    usage = authority_usage(
+        user=user, case_id=case_id, at=at, exclude_authorization_id=exclude_authorization_id, currency=policy.currency
+    )
     return remaining_from(policy, usage, for_case=case_id is not None)

@@ -1,5 +1,6 @@
 """The catalog as the ranking sees it: immutable entries read once from the database, and the
-money rounding every grant uses (cost rounded up, value rounded down, to the cent)."""
+money rounding every grant uses (cost rounded up, value rounded down, to the currency's smallest
+unit: the cent, the yen, the fils)."""
 
 from __future__ import annotations
 
@@ -8,27 +9,32 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
+from makegood import money
 from makegood.remedies.models import RemedyType
 
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
 # Value per unit of cost beyond this counts as this (a free remedy counts as this too).
 RATIO_CEILING = 15.0
 
 
-def floor_cent(amount: Decimal) -> Decimal:
-    return amount.quantize(CENT, rounding=ROUND_FLOOR)
+def round_down(amount: Decimal, currency: str) -> Decimal:
+    """Down to the currency's smallest unit (what a customer is promised is never rounded up)."""
+    return money.quantize(amount, currency, ROUND_FLOOR)
 
 
-def ceil_cent(amount: Decimal) -> Decimal:
-    return amount.quantize(CENT, rounding=ROUND_CEILING)
+def round_up(amount: Decimal, currency: str) -> Decimal:
+    """Up to the currency's smallest unit (what authority is charged is never rounded down)."""
+    return money.quantize(amount, currency, ROUND_CEILING)
 
 
 def cost_and_value(remedy: RemedyType | CatalogEntry, amount: Decimal | None) -> tuple[Decimal, Decimal]:
     """What a grant costs us (rounded up: authority is never undercounted) and is worth (rounded down)."""
     if not remedy.is_variable or amount is None:
         return Decimal(remedy.cost), Decimal(remedy.value)
-    return ceil_cent(amount * Decimal(remedy.cost_per_unit)), floor_cent(amount * Decimal(remedy.value_per_unit))
+    currency = remedy.currency
+    return (
+        round_up(amount * Decimal(remedy.cost_per_unit), currency),
+        round_down(amount * Decimal(remedy.value_per_unit), currency),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +112,12 @@ ENTRY_FIELDS = (
 def entry_from_row(row: Sequence[Any]) -> CatalogEntry:
     """From a `values_list(*ENTRY_FIELDS)` row."""
     values = dict(zip(ENTRY_FIELDS, row, strict=True))
+    currency = values["currency"]
+    if money.is_currency(currency):
+        # The columns hold four decimals; the amounts have their currency's (as RemedyType reads them).
+        for key in ("cost", "value", "min_amount", "max_amount"):
+            if values[key] is not None:
+                values[key] = money.quantize(values[key], currency)
     values["channels"] = frozenset(values["channels"] or ())
     values["loss_kinds"] = frozenset(values["loss_kinds"] or ())
     return CatalogEntry(**values)

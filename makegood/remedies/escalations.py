@@ -17,12 +17,15 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from makegood import money as amounts
 from makegood.accounts.roles import can_view_case
 from makegood.cases.audit import audit_record
 from makegood.cases.models import Case
 from makegood.cases.services import CaseActionError, case_take_ownership
+from makegood.cases.timeline import case_lock, notify_owner_or_team
 from makegood.remedies.authority import authority_policy, authority_remaining, money
 from makegood.remedies.entries import cost_and_value
+from makegood.remedies.kinds import RemedyEventKind, RemedyNotificationKind
 from makegood.remedies.models import (
     Authorization,
     Escalation,
@@ -42,7 +45,7 @@ STORY_EVENTS = 30
 
 
 def _story(
-    case: Case, *, offer: Offer | None, demand_kind: str, demand_amount: Decimal | None, note: str
+    case: Case, *, offer: Offer | None, demand_kind: str, demand_amount: Decimal | None, currency: str, note: str
 ) -> dict[str, Any]:
     """Everything the manager needs without opening five screens: a snapshot at escalation time."""
     events = list(case.events.select_related("actor").order_by("-at", "-pk")[:STORY_EVENTS])
@@ -55,19 +58,24 @@ def _story(
         "expectation": case.expectation,
         "loss": {
             "kind": case.loss_kind,
-            "amount": None if case.loss_amount is None else str(case.loss_amount),
+            "amount": amounts.as_text(case.loss_amount, case.loss_currency),
             "currency": case.loss_currency,
             "severity": case.severity,
             "business_at_fault": case.business_at_fault,
             "repeat_failure": case.is_repeat_failure,
         },
         "feeling": case.feeling or case.detected_feeling,
-        "demand": {"kind": demand_kind, "amount": None if demand_amount is None else str(demand_amount)},
+        "demand": {"kind": demand_kind, "amount": amounts.as_text(demand_amount, currency)},
         "note": note,
         "offered": offer.options if offer is not None else [],
         "offer_reason": offer.reason if offer is not None else "",
         "granted": [
-            {"name": g.name, "amount": None if g.amount is None else str(g.amount), "cost": str(g.cost)} for g in grants
+            {
+                "name": g.name,
+                "amount": amounts.as_text(g.amount, g.currency),
+                "cost": amounts.as_text(g.cost, g.currency),
+            }
+            for g in grants
         ],
         "timeline": [
             {
@@ -99,13 +107,13 @@ def escalation_open(
     defaults to that offer's.
     """
     note = clean_text(note, "note", MAX_NOTE)
-    amount = parse_amount(demand_amount, field="demand_amount")
     kind = demand_kind or ""
     if kind not in ("", *RemedyKind.values):
         raise ValidationError({"demand_kind": [f"Unknown remedy kind {str(kind)[:40]!r}."]})
-    case = Case.objects.select_for_update(of=("self",)).select_related("customer").get(pk=case.pk)
-    check_can_grant_on(user, case)
     policy = authority_policy(user)
+    amount = parse_amount(demand_amount, currency=policy.currency, field="demand_amount")
+    case = case_lock(case)
+    check_can_grant_on(user, case)
     check_currency(currency, policy.currency)
     if offer is None:
         offer = Offer.objects.filter(case=case).order_by("-made_at", "-pk").first()
@@ -129,7 +137,9 @@ def escalation_open(
                 demand_amount=amount,
                 currency=policy.currency,
                 note=note,
-                story=_story(case, offer=offer, demand_kind=kind, demand_amount=amount, note=note),
+                story=_story(
+                    case, offer=offer, demand_kind=kind, demand_amount=amount, currency=policy.currency, note=note
+                ),
             )
     except IntegrityError:
         raise CaseActionError("This case is already waiting for a manager's decision.") from None
@@ -138,10 +148,11 @@ def escalation_open(
         asked += f" of {money(amount, policy.currency)}"
     timeline_add(
         case,
+        kind=RemedyEventKind.ESCALATED,
         actor=user,
         at=now,
         body=f"Escalated to a manager. The customer asks for: {asked}." + (f" {note}" if note else ""),
-        data={"remedies": "escalated", "escalation_id": escalation.pk},
+        data={"escalation_id": escalation.pk},
     )
     audit_record(actor=user, action="remedy.escalated", obj=escalation, at=now, changes={"case": case.pk})
     return escalation
@@ -161,7 +172,8 @@ def _approval_terms(
                 raise ValidationError({"amount": [f"Say how much {remedy_type.name} you approve."]})
             lo, hi = remedy_type.min_amount, remedy_type.max_amount
             if lo is not None and hi is not None and not lo <= amount <= hi:
-                raise ValidationError({"amount": [f"{remedy_type.name} goes from {lo} to {hi}."]})
+                span = f"{money(lo, currency)} to {money(hi, currency)}"
+                raise ValidationError({"amount": [f"{remedy_type.name} goes from {span}."]})
             return remedy_type.kind, remedy_type, amount, cost_and_value(remedy_type, amount)[0]
         return remedy_type.kind, remedy_type, None, Decimal(remedy_type.cost)
     kind = escalation.demand_kind
@@ -198,7 +210,7 @@ def approval_decide(
     authority. Not approve: the manager takes the case over and contacts the customer personally.
     """
     note = clean_text(note, "note", MAX_NOTE)
-    parsed = parse_amount(amount)
+    parsed = parse_amount(amount, currency=escalation.currency)
     if not manager.is_authenticated or not manager.has_perm("remedies.decide_escalation"):
         raise CaseActionError("Only a manager can decide on an escalation.")
     if escalation.raised_by_id == manager.pk:
@@ -255,17 +267,30 @@ def approval_decide(
         body += f" {employee}, tell the customer the good news and grant it."
         timeline_add(
             case,
+            kind=RemedyEventKind.APPROVED,
             actor=manager,
             at=now,
             body=body + (f" {note}" if note else ""),
-            data={"remedies": "approved", "escalation_id": escalation.pk, "authorization_id": authorization.pk},
+            data={"escalation_id": escalation.pk, "authorization_id": authorization.pk},
+        )
+        # The employee who asked hears at once: the good news is theirs to deliver.
+        notify_owner_or_team(
+            case,
+            kind=RemedyNotificationKind.APPROVED,
+            message=f"{case.reference}: {who} approved {what}" + (f" up to {limit}" if limit else "") + ".",
+            at=now,
+            also=[escalation.raised_by_id],
         )
         audit_record(
             actor=manager,
             action="remedy.escalation_approved",
             obj=escalation,
             at=now,
-            changes={"authorization": authorization.pk, "max_cost": str(max_cost), "currency": escalation.currency},
+            changes={
+                "authorization": authorization.pk,
+                "max_cost": amounts.as_text(max_cost, escalation.currency),
+                "currency": escalation.currency,
+            },
         )
         return escalation
     escalation.status = EscalationStatus.TAKEN_OVER
@@ -274,10 +299,11 @@ def approval_decide(
         case_take_ownership(case=case, user=manager, at=now)
     timeline_add(
         case,
+        kind=RemedyEventKind.TAKEN_OVER,
         actor=manager,
         at=now,
         body=f"{who} took the case over and will contact the customer personally." + (f" {note}" if note else ""),
-        data={"remedies": "taken_over", "escalation_id": escalation.pk},
+        data={"escalation_id": escalation.pk},
     )
     audit_record(
         actor=manager, action="remedy.escalation_taken_over", obj=escalation, at=now, changes={"case": case.pk}

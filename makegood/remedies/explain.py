@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 
+from makegood.money import money_format
 from makegood.remedies.models import RemedyKind
 from makegood.remedies.options import OPTION_COUNT, Context, Ranking
 
@@ -42,16 +44,16 @@ def explain_shortfall(ranking: Ranking, ctx: Context, *, left_text: str) -> str:
         main = min(reasons, key=lambda r: EXCLUSION_ORDER.index(r) if r in EXCLUSION_ORDER else 99)
         by_reason.setdefault(main, set()).add(kind)
     sizing = ctx.sizing
-    money = f"{ctx.currency} {{:,.2f}}"
+
+    def money(amount: Decimal | None) -> str:
+        return money_format(amount or Decimal(0), ctx.currency)
+
     sentences = {
         "authority": lambda ks: f"{_kinds_text(ks)}: beyond your remaining authority ({left_text}).",
         "minimum": lambda ks: (
-            f"{_kinds_text(ks)}: cannot reach the customer's minimum of {money.format(sizing.minimum or 0)} "
-            "within your authority."
+            f"{_kinds_text(ks)}: cannot reach the customer's minimum of {money(sizing.minimum)} within your authority."
         ),
-        "cap": lambda ks: (
-            f"{_kinds_text(ks)}: worth more than {money.format(sizing.cap or 0)}, more than this loss calls for."
-        ),
+        "cap": lambda ks: f"{_kinds_text(ks)}: worth more than {money(sizing.cap)}, more than this loss calls for.",
         "max_per_case": lambda ks: f"{_kinds_text(ks)}: already granted on this case as often as allowed.",
         "channel": lambda ks: f"{_kinds_text(ks)}: not available on this channel.",
         "needs_loss": lambda ks: f"{_kinds_text(ks)}: record the loss amount on the case first.",

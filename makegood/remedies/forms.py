@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 
+from makegood import money
 from makegood.cases.models import LossKind, Severity
-from makegood.remedies.authority import money
+from makegood.remedies.authority import money as money_text
 from makegood.remedies.models import RemedyKind, RemedyType
 from makegood.remedies.services import MAX_NOTE, MAX_ORDER_REFERENCE
 
-MONEY_ATTRS = {"inputmode": "decimal", "autocomplete": "off", "placeholder": "0.00", "class": "money-input"}
+MONEY_ATTRS = {"inputmode": "decimal", "autocomplete": "off", "class": "money-input"}
 
 
 def money_field(label: str, *, required: bool = False, help_text: str = "") -> forms.CharField:
@@ -42,17 +44,12 @@ class RemedyForm(forms.Form):
         hidden = [str(error) for field in self.hidden_fields() for error in field.errors]
         return [str(error) for error in self.non_field_errors()] + hidden
 
-    def apply_errors(self, exc: ValidationError, fields: dict[str, str] | None = None) -> None:
-        """A service's ValidationError onto this form: per field where the form has it."""
-        if not hasattr(exc, "error_dict"):
-            for message in exc.messages:
-                self.add_error(None, message)
-            return
-        for field, messages in exc.message_dict.items():
-            name = (fields or {}).get(field, field)
-            for message in messages:
-                shown = name in self.fields and not self.fields[name].widget.is_hidden
-                self.add_error(name if shown else None, message)
+    def set_currency(self, currency: str) -> None:
+        """Money inputs hint at the currency's decimals: `0.00` for USD, `0` for JPY, `0.000` for BHD."""
+        hint = money.as_text(Decimal(0), currency) if money.is_currency(currency) else ""
+        for field in self.fields.values():
+            if field.widget.attrs.get("class") == MONEY_ATTRS["class"]:
+                field.widget.attrs["placeholder"] = hint
 
 
 class LossForm(RemedyForm):
@@ -69,9 +66,9 @@ class LossForm(RemedyForm):
 
 def _remedy_label(remedy: RemedyType) -> str:
     if remedy.is_variable and remedy.min_amount is not None and remedy.max_amount is not None:
-        lo, hi = money(remedy.min_amount, remedy.currency), money(remedy.max_amount, remedy.currency)
+        lo, hi = money_text(remedy.min_amount, remedy.currency), money_text(remedy.max_amount, remedy.currency)
         return f"{remedy.name} ({lo} to {hi})"
-    return f"{remedy.name} (costs {money(remedy.cost, remedy.currency)})"
+    return f"{remedy.name} (costs {money_text(remedy.cost, remedy.currency)})"
 
 
 class GrantForm(RemedyForm):

@@ -13,26 +13,25 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from makegood import money as amounts
 from makegood.cases.audit import audit_record
 from makegood.cases.models import Case, LossKind, Severity
+from makegood.cases.timeline import case_lock
 from makegood.remedies.authority import money
-from makegood.remedies.rules import check_can_grant_on, default_currency, parse_amount
+from makegood.remedies.kinds import RemedyEventKind
+from makegood.remedies.rules import check_can_grant_on, check_iso_currency, default_currency, parse_amount
 from makegood.remedies.services import timeline_add
 
 LOSS_FIELDS = ("loss_kind", "loss_amount", "loss_currency", "severity", "business_at_fault")
 
 
-def _currency(value: str | None, *, has_amount: bool) -> str:
-    if not has_amount:
-        return ""
-    currency = (value or default_currency()).strip().upper()
-    if len(currency) != 3 or not currency.isalpha():
-        raise ValidationError({"loss_currency": ["Use a three-letter currency code such as USD."]})
-    return currency
+def loss_amount_text(case: Case) -> str | None:
+    """The loss as an exact decimal string in its currency's decimals (`"120.00"`, `"1200"`)."""
+    return amounts.as_text(case.loss_amount, case.loss_currency or default_currency())
 
 
 def loss_describe(case: Case) -> str:
-    """ "Faulty product, USD 120.00, severe, our fault" (what is recorded, in words)."""
+    """ "Faulty product, $120.00, severe, our fault" (what is recorded, in words)."""
     parts = [case.get_loss_kind_display() if case.loss_kind else "Loss not recorded"]
     if case.loss_amount is not None:
         parts.append(money(Decimal(case.loss_amount), case.loss_currency or default_currency()))
@@ -65,20 +64,23 @@ def case_loss_record(
     if severity not in Severity.values:
         errors["severity"] = ["Choose how bad it was for the customer."]
     amount: Decimal | None = None
+    has_amount = loss_amount is not None and not (isinstance(loss_amount, str) and not loss_amount.strip())
+    currency = ""
     try:
-        amount = parse_amount(loss_amount, field="loss_amount")
+        if has_amount:
+            currency = check_iso_currency(loss_currency or default_currency(), field="loss_currency")
     except ValidationError as exc:
         errors.update(exc.message_dict)
     try:
-        currency = _currency(loss_currency, has_amount=amount is not None)
+        # Without a known currency the amount's form is still checked (its decimals cannot be).
+        amount = parse_amount(loss_amount, currency=currency or default_currency(), field="loss_amount")
     except ValidationError as exc:
         errors.update(exc.message_dict)
-        currency = ""
     if errors:
         raise ValidationError(errors)
     if not isinstance(business_at_fault, bool):
         raise ValidationError({"business_at_fault": ["Say yes or no."]})
-    case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+    case = case_lock(case, with_customer=False)
     check_can_grant_on(user, case)
     new: dict[str, Any] = {
         "loss_kind": loss_kind,
@@ -87,8 +89,9 @@ def case_loss_record(
         "severity": severity,
         "business_at_fault": business_at_fault,
     }
+    old_currency = case.loss_currency or currency
     changes = {
-        field: [_plain(getattr(case, field)), _plain(value)]
+        field: [_plain(getattr(case, field), old_currency), _plain(value, currency)]
         for field, value in new.items()
         if getattr(case, field) != value
     }
@@ -100,14 +103,16 @@ def case_loss_record(
     now = at or timezone.now()
     timeline_add(
         case,
+        kind=RemedyEventKind.LOSS_RECORDED,
         actor=user,
         at=now,
         body=f"Loss recorded: {loss_describe(case)}.",
-        data={"remedies": "loss", **{k: _plain(v) for k, v in new.items()}},
+        data={k: _plain(v, currency) for k, v in new.items()},
     )
     audit_record(actor=user, action="case.loss_recorded", obj=case, at=now, changes=changes)
     return case
 
 
-def _plain(value: object) -> object:
-    return str(value) if isinstance(value, Decimal) else value
+def _plain(value: object, currency: str) -> object:
+    """For JSON: an amount as an exact string in its currency's decimals."""
+    return amounts.as_text(value, currency) if isinstance(value, Decimal) else value

@@ -13,12 +13,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from makegood import money
 from makegood.accounts.models import Role
 from makegood.appendonly import AppendOnlyModel, AppendOnlyQuerySet
 from makegood.cases.models import Channel, LossKind
+from makegood.remedies.amounts import MONEY_DIGITS, MONEY_PLACES, CurrencyAmounts
 
-# Money: 12 digits, 2 decimals. Per-unit rates of variable remedies: 7 digits, 4 decimals
-# (a coupon worth 1.00 costs us 0.3500).
+# Money: 14 digits, 4 decimals (see `amounts`). Per-unit rates of variable remedies: 7 digits, 4
+# decimals (a coupon worth 1.00 costs us 0.3500).
 
 
 class RemedyKind(models.TextChoices):
@@ -47,7 +49,7 @@ class Effort(models.TextChoices):
     HIGH = "high", "Real effort"
 
 
-class RemedyType(models.Model):
+class RemedyType(CurrencyAmounts):
     """One remedy a business offers. Administrators edit these; catalogs load them in bulk.
 
     A *fixed* remedy (a handwritten note, an upgrade) costs `cost` and is worth `value` to the
@@ -65,10 +67,16 @@ class RemedyType(models.Model):
     currency = models.CharField(max_length=3)
     is_variable = models.BooleanField(default=False)
     cost = models.DecimalField(
-        max_digits=12, decimal_places=2, default=Decimal("0.00"), help_text="Fixed remedies: cost to us."
+        max_digits=MONEY_DIGITS,
+        decimal_places=MONEY_PLACES,
+        default=Decimal(0),
+        help_text="Fixed remedies: cost to us.",
     )
     value = models.DecimalField(
-        max_digits=12, decimal_places=2, default=Decimal("0.00"), help_text="Fixed remedies: worth to the customer."
+        max_digits=MONEY_DIGITS,
+        decimal_places=MONEY_PLACES,
+        default=Decimal(0),
+        help_text="Fixed remedies: worth to the customer.",
     )
     cost_per_unit = models.DecimalField(
         max_digits=7, decimal_places=4, default=Decimal("0"), help_text="Variable remedies."
@@ -76,8 +84,8 @@ class RemedyType(models.Model):
     value_per_unit = models.DecimalField(
         max_digits=7, decimal_places=4, default=Decimal("0"), help_text="Variable remedies."
     )
-    min_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    max_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    min_amount = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, null=True, blank=True)
+    max_amount = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, null=True, blank=True)
     max_per_case = models.PositiveSmallIntegerField(null=True, blank=True, default=1, help_text="Blank: no limit.")
     needs_order_reference = models.BooleanField(default=False)
     channels = models.JSONField(default=list, blank=True, help_text="Channels it may be granted on; empty: all.")
@@ -88,6 +96,8 @@ class RemedyType(models.Model):
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+
+    money_fields = ("cost", "value", "min_amount", "max_amount")
 
     class Meta:
         ordering = ["catalog", "kind", "name"]
@@ -116,8 +126,10 @@ class RemedyType(models.Model):
         """What the admin form (and catalog loading) checks beyond each field's own rules."""
         errors: dict[str, list[str]] = {}
         self.currency = (self.currency or "").strip().upper()
-        if len(self.currency) != 3 or not self.currency.isalpha():
+        if not money.is_currency(self.currency):
             errors["currency"] = ["Use a three-letter currency code such as USD."]
+        else:
+            _check_places(errors, self, ("cost", "value", "min_amount", "max_amount"))
         _check_choices(errors, "channels", self.channels, Channel.values)
         _check_choices(errors, "loss_kinds", self.loss_kinds, LossKind.values)
         if self.is_variable:
@@ -129,6 +141,19 @@ class RemedyType(models.Model):
                 errors["value_per_unit"] = ["Say what each unit is worth to the customer."]
         if errors:
             raise ValidationError(errors)
+
+
+def _check_places(errors: dict[str, list[str]], row: CurrencyAmounts, fields: tuple[str, ...]) -> None:
+    """Amounts with no more decimals than the row's currency has (none for JPY)."""
+    currency = str(getattr(row, "currency", ""))
+    for field in fields:
+        amount = getattr(row, field)
+        if amount is None:
+            continue
+        try:
+            money.check_places(Decimal(amount), currency)
+        except money.MoneyError as exc:
+            errors.setdefault(field, []).append(str(exc))
 
 
 def _check_choices(errors: dict[str, list[str]], field: str, value: object, allowed: list[str]) -> None:
@@ -143,16 +168,18 @@ def _check_choices(errors: dict[str, list[str]], field: str, value: object, allo
         errors[field] = [f"Unknown: {', '.join(unknown)}. Choose from: {', '.join(allowed)}."]
 
 
-class RoleAuthority(models.Model):
+class RoleAuthority(CurrencyAmounts):
     """The authority every holder of a role has by default."""
 
     role = models.CharField(max_length=20, choices=Role.choices, unique=True)
     currency = models.CharField(max_length=3)
-    cap_per_case = models.DecimalField(max_digits=12, decimal_places=2)
-    cap_per_day = models.DecimalField(max_digits=12, decimal_places=2)
-    budget_per_month = models.DecimalField(max_digits=12, decimal_places=2)
+    cap_per_case = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
+    cap_per_day = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
+    budget_per_month = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
     allowed_kinds = models.JSONField(default=list, blank=True, help_text="Remedy kinds the role may grant.")
     updated_at = models.DateTimeField(auto_now=True)
+
+    money_fields = ("cap_per_case", "cap_per_day", "budget_per_month")
 
     class Meta:
         verbose_name_plural = "role authorities"
@@ -169,6 +196,11 @@ class RoleAuthority(models.Model):
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
         _check_choices(errors, "allowed_kinds", self.allowed_kinds, RemedyKind.values)
+        self.currency = (self.currency or "").strip().upper()
+        if not money.is_currency(self.currency):
+            errors["currency"] = ["Use a three-letter currency code such as USD."]
+        else:
+            _check_places(errors, self, self.money_fields)
         if errors:
             raise ValidationError(errors)
 
@@ -181,9 +213,9 @@ class EmployeeAuthority(models.Model):
     """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="authority")
-    cap_per_case = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    cap_per_day = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    budget_per_month = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    cap_per_case = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, null=True, blank=True)
+    cap_per_day = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, null=True, blank=True)
+    budget_per_month = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, null=True, blank=True)
     allowed_kinds = models.JSONField(null=True, blank=True, help_text="Blank: the role's list.")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -214,15 +246,15 @@ class OfferStatus(models.TextChoices):
     DECLINED = "declined", "None of these"
 
 
-class Offer(models.Model):
+class Offer(CurrencyAmounts):
     """Three options put to the customer, and what they said."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="offers")
     made_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     made_at = models.DateTimeField(default=timezone.now)
     demand_kind = models.CharField(max_length=30, choices=RemedyKind.choices, blank=True)
-    demand_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    minimum_value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    demand_amount = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, null=True, blank=True)
+    minimum_value = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, null=True, blank=True)
     currency = models.CharField(max_length=3)
     demand_fits = models.BooleanField(default=False, help_text="The demand was within authority.")
     options = models.JSONField(default=list, help_text="The options as offered (a snapshot).")
@@ -230,6 +262,8 @@ class Offer(models.Model):
     status = models.CharField(max_length=10, choices=OfferStatus.choices, default=OfferStatus.OPEN)
     chosen_index = models.PositiveSmallIntegerField(null=True, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
+
+    money_fields = ("demand_amount", "minimum_value")
 
     class Meta:
         ordering = ["made_at", "pk"]
@@ -246,7 +280,7 @@ class EscalationStatus(models.TextChoices):
     TAKEN_OVER = "taken_over", "Taken over by the manager"
 
 
-class Escalation(models.Model):
+class Escalation(CurrencyAmounts):
     """The customer declined all three options; a manager decides, with the full story attached."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="escalations")
@@ -254,7 +288,7 @@ class Escalation(models.Model):
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     raised_at = models.DateTimeField(default=timezone.now)
     demand_kind = models.CharField(max_length=30, choices=RemedyKind.choices, blank=True)
-    demand_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    demand_amount = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, null=True, blank=True)
     currency = models.CharField(max_length=3)
     note = models.TextField(blank=True)
     story = models.JSONField(default=dict, help_text="Snapshot of the case, the demand and what was offered.")
@@ -264,6 +298,8 @@ class Escalation(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
+
+    money_fields = ("demand_amount",)
 
     class Meta:
         ordering = ["raised_at", "pk"]
@@ -279,7 +315,7 @@ class Escalation(models.Model):
         return f"Escalation {self.pk} on case {self.case_id}"
 
 
-class Authorization(models.Model):
+class Authorization(CurrencyAmounts):
     """A manager's approval: lets one employee grant beyond their own authority, once.
 
     Until used (or expired), `max_cost` is reserved against the approving manager's authority;
@@ -293,13 +329,19 @@ class Authorization(models.Model):
     remedy_kind = models.CharField(max_length=30, choices=RemedyKind.choices, blank=True, help_text="Blank: any.")
     remedy_type = models.ForeignKey(RemedyType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     max_amount = models.DecimalField(
-        max_digits=12, decimal_places=2, null=True, blank=True, help_text="Largest amount (variable remedies)."
+        max_digits=MONEY_DIGITS,
+        decimal_places=MONEY_PLACES,
+        null=True,
+        blank=True,
+        help_text="Largest amount (variable remedies).",
     )
-    max_cost = models.DecimalField(max_digits=12, decimal_places=2)
+    max_cost = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
     currency = models.CharField(max_length=3)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+
+    money_fields = ("max_amount", "max_cost")
 
     class Meta:
         indexes = [models.Index(fields=["approved_by", "used_at", "expires_at"], name="authorization_open_idx")]
@@ -308,7 +350,7 @@ class Authorization(models.Model):
         return f"Authorization {self.pk} by {self.approved_by_id}"
 
 
-class Grant(AppendOnlyModel):
+class Grant(CurrencyAmounts, AppendOnlyModel):
     """The ledger: one row per remedy granted, never changed. Authority is computed from it.
 
     `charged_to` is whose authority paid: the employee's own, or the approving manager's when
@@ -320,10 +362,14 @@ class Grant(AppendOnlyModel):
     kind = models.CharField(max_length=30, choices=RemedyKind.choices)
     name = models.CharField(max_length=120, help_text="The remedy's name when granted.")
     amount = models.DecimalField(
-        max_digits=12, decimal_places=2, null=True, blank=True, help_text="Variable remedies: the amount."
+        max_digits=MONEY_DIGITS,
+        decimal_places=MONEY_PLACES,
+        null=True,
+        blank=True,
+        help_text="Variable remedies: the amount.",
     )
-    cost = models.DecimalField(max_digits=12, decimal_places=2)
-    value = models.DecimalField(max_digits=12, decimal_places=2)
+    cost = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
+    value = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
     currency = models.CharField(max_length=3)
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     charged_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -341,6 +387,7 @@ class Grant(AppendOnlyModel):
     note = models.TextField(blank=True)
 
     append_only_message = "The remedy ledger is append-only."
+    money_fields = ("amount", "cost", "value")
     objects = AppendOnlyQuerySet["Grant"].as_manager()
 
     # Not stored: True when remedy_grant returned this earlier grant for a replayed idempotency key.

@@ -1,10 +1,10 @@
-"""Offering the three options and recording the customer's answer: a choice (granted as offered)
-or "none of these" (which opens the way to `escalations.escalation_open`)."""
+"""The three options put to the customer, and their answer: a choice (granted as offered) or "none
+of these" (which opens the way to `escalations.escalation_open`). An offer is made only by
+`demands.demand_answer`, when the customer's demand is beyond what the employee may grant."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -14,9 +14,10 @@ from django.utils import timezone
 from makegood.cases.models import Case
 from makegood.cases.services import CaseActionError
 from makegood.remedies.authority import money
+from makegood.remedies.kinds import RemedyEventKind
 from makegood.remedies.models import Grant, Offer, OfferStatus, RemedyType
 from makegood.remedies.rules import check_can_grant_on
-from makegood.remedies.selectors import OptionSet, options_for_demand
+from makegood.remedies.selectors import OptionSet
 from makegood.remedies.services import remedy_grant, timeline_add
 
 
@@ -42,33 +43,13 @@ def offer_record(*, case: Case, user: User, option_set: OptionSet, at: datetime 
     )
     timeline_add(
         case,
+        kind=RemedyEventKind.OFFERED,
         actor=user,
         at=now,
         body=f"Offered: {listed}." if listed else "No option could be offered.",
-        data={"remedies": "offer", "offer_id": offer.pk},
+        data={"offer_id": offer.pk},
     )
     return offer
-
-
-def offer_make(
-    *,
-    case: Case,
-    user: User,
-    demand_kind: str | None = None,
-    demand_amount: Decimal | str | int | None = None,
-    minimum_value: Decimal | str | int | None = None,
-    currency: str | None = None,
-) -> Offer:
-    """Compute the three options for the customer's demand and record them as an offer."""
-    option_set = options_for_demand(
-        case=case,
-        user=user,
-        demand_kind=demand_kind,
-        demand_amount=demand_amount,
-        minimum_value=minimum_value,
-        currency=currency,
-    )
-    return offer_record(case=case, user=user, option_set=option_set)
 
 
 def _lock_offer(offer: Offer) -> Offer:
@@ -131,9 +112,10 @@ def offer_decline(*, offer: Offer, user: User, at: datetime | None = None) -> Of
     offer.save(update_fields=["status", "responded_at"])
     timeline_add(
         offer.case,
+        kind=RemedyEventKind.OFFER_DECLINED,
         actor=user,
         at=now,
         body="The customer declined the options offered.",
-        data={"remedies": "offer_declined", "offer_id": offer.pk},
+        data={"offer_id": offer.pk},
     )
     return offer

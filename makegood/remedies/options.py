@@ -40,7 +40,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
-from makegood.remedies.entries import CENT, CatalogEntry, ceil_cent, cost_and_value, floor_cent
+from makegood import money
+from makegood.remedies.entries import CatalogEntry, cost_and_value, round_down, round_up
 from makegood.remedies.models import Effort, RemedyKind
 from makegood.remedies.research import (
     EXPECTATION_RE,
@@ -162,6 +163,7 @@ class Sizing:
 
 def sizing_for(
     *,
+    currency: str,
     loss: Decimal | None,
     severe: bool = False,
     at_fault: bool = False,
@@ -171,6 +173,7 @@ def sizing_for(
     """Target near 100% of the loss; up to 150% only for severe, at-fault or repeat failures.
 
     The customer's stated minimum lifts both target and cap: an option is never a worse deal.
+    Both are rounded down to the currency's smallest unit.
     """
     aggravating = tuple(
         name
@@ -181,8 +184,8 @@ def sizing_for(
     target: Decimal | None = None
     cap: Decimal | None = None
     if loss is not None and loss > 0:
-        target = floor_cent(loss * factor)
-        cap = floor_cent(loss * min(MAX_FACTOR, factor + CAP_MARGIN))
+        target = round_down(loss * factor, currency)
+        cap = round_down(loss * min(MAX_FACTOR, factor + CAP_MARGIN), currency)
     if minimum is not None:
         target = max(target, minimum) if target is not None else minimum
         cap = max(cap, minimum) if cap is not None else None
@@ -249,9 +252,9 @@ class Option:
             "kind": self.kind,
             "kind_label": self.kind_label,
             "name": self.name,
-            "amount": None if self.amount is None else str(self.amount),
-            "cost": str(self.cost),
-            "value": str(self.value),
+            "amount": money.as_text(self.amount, self.currency),
+            "cost": money.as_text(self.cost, self.currency),
+            "value": money.as_text(self.value, self.currency),
             "currency": self.currency,
             "immediate": self.immediate,
             "effort": self.effort,
@@ -269,6 +272,7 @@ def _size_variable(entry: CatalogEntry, ctx: Context) -> tuple[Decimal, Decimal,
     """
     assert entry.min_amount is not None and entry.max_amount is not None
     sizing = ctx.sizing
+    currency = entry.currency
     lo, hi = entry.min_amount, entry.max_amount
     vpu, cpu = entry.value_per_unit, entry.cost_per_unit
     if entry.kind == K.REFUND_FULL:
@@ -281,34 +285,35 @@ def _size_variable(entry: CatalogEntry, ctx: Context) -> tuple[Decimal, Decimal,
     if sizing.minimum is not None:
         if vpu <= 0:
             return "minimum"
-        lo = max(lo, ceil_cent(sizing.minimum / vpu))
+        lo = max(lo, round_up(sizing.minimum / vpu, currency))
         if lo > hi:
             return "minimum"
     if cpu > 0:
-        hi_cost = floor_cent(ctx.max_cost / cpu)
+        hi_cost = round_down(ctx.max_cost / cpu, currency)
         if lo > hi_cost:
             return "authority"
         hi = min(hi, hi_cost)
     if sizing.cap is not None and vpu > 0:
-        hi_cap = floor_cent(sizing.cap / vpu)
+        hi_cap = round_down(sizing.cap / vpu, currency)
         if lo > hi_cap:
             return "cap"
         hi = min(hi, hi_cap)
-    wanted = ceil_cent(sizing.target / vpu) if sizing.target is not None and vpu > 0 else lo
-    amount = _round_for_people(min(max(wanted, lo), hi), lo, hi)
+    wanted = round_up(sizing.target / vpu, currency) if sizing.target is not None and vpu > 0 else lo
+    amount = _round_for_people(min(max(wanted, lo), hi), lo, hi, currency)
     cost, value = cost_and_value(entry, amount)
     return amount, cost, value
 
 
-def _round_for_people(amount: Decimal, lo: Decimal, hi: Decimal) -> Decimal:
+def _round_for_people(amount: Decimal, lo: Decimal, hi: Decimal, currency: str) -> Decimal:
     """A coupon of 32.00, not 31.58: whole units from 10 up, rounded up (restoring the whole
-    target) when that stays within [lo, hi], else down."""
+    target) when that stays within [lo, hi], else down. (A currency without decimals is whole
+    already.)"""
     if amount < 10 or amount == amount.to_integral_value():
         return amount
-    up = amount.to_integral_value(rounding=ROUND_CEILING).quantize(CENT)
+    up = money.quantize(amount.to_integral_value(rounding=ROUND_CEILING), currency)
     if up <= hi:
         return up
-    down = amount.to_integral_value(rounding=ROUND_FLOOR).quantize(CENT)
+    down = money.quantize(amount.to_integral_value(rounding=ROUND_FLOOR), currency)
     return down if down >= lo else amount
 
 

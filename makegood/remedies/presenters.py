@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from makegood import money as amounts
 from makegood.cases.models import Case, Feeling, LossKind
 from makegood.remedies.authority import money
-from makegood.remedies.entries import CENT, cost_and_value
+from makegood.remedies.entries import cost_and_value
 from makegood.remedies.models import Authorization, RemedyKind, RemedyType
 from makegood.remedies.options import WEIGHTS
 
@@ -178,7 +179,8 @@ def rows_to_csv(
     rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None, *, money: Iterable[str] = ()
 ) -> str:
     """Flat report rows as CSV text: a header row (even when empty), `money` columns as exact
-    decimals with two places (`12.50`; SQLite sums come back as `12.5`)."""
+    decimals with their row's currency's decimals (`12.50`, `1200`, `1.250`; SQLite sums come back
+    as `12.5`)."""
     columns = list(columns or (rows[0].keys() if rows else []))
     in_cents = set(money)
     out = io.StringIO()
@@ -189,7 +191,7 @@ def rows_to_csv(
         for column in columns:
             value = row.get(column)
             if column in in_cents and value is not None and value != "":
-                value = Decimal(value).quantize(CENT)
+                value = amounts.as_text(Decimal(value), str(row.get("currency") or ""))
             cells.append(_cell(value))
         writer.writerow(cells)
     return out.getvalue()

@@ -17,12 +17,14 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subqu
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from makegood import money as amounts
 from makegood.accounts.models import Role, Team
 from makegood.accounts.reports import Period, period
 from makegood.cases.kinds import EventKind
 from makegood.cases.models import Case, CaseEvent, Status
 from makegood.remedies.authority import ZERO, Policy, policy_merge
 from makegood.remedies.models import EmployeeAuthority, Escalation, Grant, RoleAuthority
+from makegood.remedies.rules import default_currency
 
 By = Literal["employee", "team"]
 
@@ -206,14 +208,18 @@ def report_cost_per_recovered_case(
         for currency in currencies:
             cost_row = costs.get((key, currency), {}) if currency else {}
             total = cost_row.get("cost") or ZERO
+            # No grant on these cases: nothing spent, in the business's currency.
+            currency = currency or default_currency()
             rows.append(
                 {
                     "employee" if by == "employee" else "team": names.get(key, ""),
                     "recovered_cases": n,
                     "cases_with_remedies": cost_row.get("with_grants", 0),
-                    "currency": currency or "",
+                    "currency": currency,
                     "remedy_cost": total,
-                    "cost_per_recovered_case": (total / n).quantize(Decimal("0.01")),
+                    "cost_per_recovered_case": amounts.quantize(total / n, currency)
+                    if amounts.is_currency(currency)
+                    else total / n,
                 }
             )
     return rows

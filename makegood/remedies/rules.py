@@ -8,16 +8,18 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
+from makegood import money
 from makegood.accounts.roles import team_id_of
 from makegood.cases.models import Case
 from makegood.cases.services import CaseActionError
 
-# The ledger's columns hold 12 digits, 2 after the point.
-MAX_AMOUNT = Decimal("9999999999.99")
+# The money columns hold ten digits before the point.
+MAX_AMOUNT = Decimal(10) ** money.MAX_WHOLE_DIGITS
 
 
-def parse_amount(value: object, *, field: str = "amount", allow_none: bool = True) -> Decimal | None:
-    """A positive amount of money with at most two decimals, from a Decimal, an int or a string.
+def parse_amount(value: object, *, currency: str, field: str = "amount", allow_none: bool = True) -> Decimal | None:
+    """A positive amount of `currency` with no more decimals than it has (none for JPY, two for
+    USD, three for BHD), from a Decimal, an int or a string; returned with exactly those decimals.
 
     Floats are refused: money is never binary floating point (0.1 + 0.2 is not 0.3).
     """
@@ -40,12 +42,13 @@ def parse_amount(value: object, *, field: str = "amount", allow_none: bool = Tru
         raise ValidationError({field: ["Enter an amount of money such as 12.50."]})
     if amount <= 0:
         raise ValidationError({field: ["The amount must be more than zero."]})
-    exponent = amount.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -2 and amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError({field: ["Use at most two decimals (cents)."]})
-    if amount > MAX_AMOUNT:
+    try:
+        money.check_places(amount, currency)
+    except money.MoneyError as exc:
+        raise ValidationError({field: [str(exc)]}) from None
+    if amount >= MAX_AMOUNT:
         raise ValidationError({field: ["That amount is too large."]})
-    return amount.quantize(Decimal("0.01"))
+    return money.quantize(amount, currency)
 
 
 def check_currency(currency: str | None, expected: str, *, field: str = "currency") -> str:
@@ -59,6 +62,14 @@ def check_currency(currency: str | None, expected: str, *, field: str = "currenc
 
 def default_currency() -> str:
     return str(settings.DEFAULT_CURRENCY).upper()
+
+
+def check_iso_currency(currency: str, *, field: str = "currency") -> str:
+    """An ISO 4217 currency code (upper-cased), or a ValidationError on `field`."""
+    code = (currency or "").strip().upper()
+    if not money.is_currency(code):
+        raise ValidationError({field: ["Use a three-letter currency code such as USD."]})
+    return code
 
 
 def check_can_grant_on(user: User, case: Case) -> None:

@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
+from makegood import money as amounts
 from makegood.cases.models import Case
 from makegood.cases.selectors import cases_visible_to
 from makegood.remedies.authority import Remaining, authority_policy, authority_remaining, money
@@ -115,7 +116,7 @@ class OptionSet:
             "reason": self.reason,
             "currency": self.currency,
             "demand_kind": self.demand_kind,
-            "demand_amount": None if self.demand_amount is None else str(self.demand_amount),
+            "demand_amount": amounts.as_text(self.demand_amount, self.currency),
             "demand_fits": self.demand_fits,
             "demand_option": self.demand_option.as_dict() if self.demand_option else None,
             "sizing": self.sizing.as_dict(),
@@ -132,6 +133,7 @@ def _context(
     *, case: Case, remaining: Remaining, demand_kind: str, basis: Decimal | None, minimum: Decimal | None
 ) -> Context:
     sizing = sizing_for(
+        currency=remaining.currency,
         loss=basis,
         severe=case.severity == "severe",
         at_fault=case.business_at_fault,
@@ -160,7 +162,7 @@ def _case_loss(case: Case, currency: str) -> Decimal | None:
         return None
     if (case.loss_currency or currency).upper() != currency:
         return None
-    return Decimal(case.loss_amount)
+    return amounts.quantize(Decimal(case.loss_amount), currency)
 
 
 def _demand_option(catalog: Catalog, ctx: Context, *, demand_kind: str, demand_amount: Decimal | None) -> Option | None:
@@ -204,10 +206,10 @@ def options_for_demand(
     demand_kind = demand_kind or ""
     if demand_kind not in ("", *RemedyKind.values):
         raise ValidationError({"demand_kind": [f"Unknown remedy kind {str(demand_kind)[:40]!r}."]})
-    amount = parse_amount(demand_amount, field="demand_amount")
-    minimum = parse_amount(minimum_value, field="minimum_value")
-    check_can_grant_on(user, case)
     policy = authority_policy(user)
+    amount = parse_amount(demand_amount, currency=policy.currency, field="demand_amount")
+    minimum = parse_amount(minimum_value, currency=policy.currency, field="minimum_value")
+    check_can_grant_on(user, case)
     check_currency(currency, policy.currency)
     remaining = authority_remaining(user=user, case_id=case.pk, policy=policy)
     catalog = catalog_for(policy.currency)
@@ -282,7 +284,10 @@ def authorizations_usable(*, user: User, case: Case) -> QuerySet[Authorization]:
 
 
 def grants_for_case(*, case: Case) -> QuerySet[Grant]:
-    return Grant.objects.filter(case=case).select_related("granted_by", "authorized_by", "remedy_type")
+    """The case's grants, oldest first, with everything the panel and the API show of them."""
+    return Grant.objects.filter(case=case).select_related(
+        "case", "granted_by", "charged_to", "authorized_by", "remedy_type"
+    )
 
 
 def remedy_cost_by(*, cases: QuerySet[Case], key: str) -> dict[tuple[Any, str], Decimal]:

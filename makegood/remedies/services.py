@@ -16,13 +16,15 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from makegood import money as amounts
 from makegood.cases.audit import audit_record
-from makegood.cases.kinds import EventKind
 from makegood.cases.models import Case, CaseEvent
 from makegood.cases.services import CaseActionError
+from makegood.cases.timeline import case_event_add, case_lock
 from makegood.remedies import tasks
 from makegood.remedies.authority import authority_remaining, check_within, money
 from makegood.remedies.entries import cost_and_value
+from makegood.remedies.kinds import RemedyEventKind
 from makegood.remedies.models import (
     REFUND_KINDS,
     EmployeeAuthority,
@@ -35,10 +37,6 @@ from makegood.remedies.models import (
 from makegood.remedies.models import Authorization as AuthorizationModel
 from makegood.remedies.rules import check_can_grant_on, check_currency, clean_text, parse_amount
 from makegood.worker.outbox import enqueue_on_commit
-
-# The timeline kind for remedy events. A dedicated EventKind (REMEDY) in `cases` would let the
-# timeline style them; until then they are notes carrying `data["remedies"]`.
-TIMELINE_KIND = EventKind.NOTE
 
 # Codes customers read aloud or type: no 0/O, 1/I/L. 31**12 (about 8 x 10**17) possible codes.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -75,8 +73,11 @@ def authority_lock(user_id: int) -> None:
         EmployeeAuthority.objects.select_for_update().filter(user_id=user_id).exists()
 
 
-def timeline_add(case: Case, *, actor: User, body: str, data: dict[str, Any], at: datetime) -> CaseEvent:
-    return CaseEvent.objects.create(case=case, kind=TIMELINE_KIND, at=at, actor=actor, body=body, data=data)
+def timeline_add(
+    case: Case, *, kind: RemedyEventKind, actor: User, body: str, data: dict[str, Any], at: datetime
+) -> CaseEvent:
+    """A remedies line on the case's timeline, of one of remedies' own kinds."""
+    return case_event_add(case, kind=kind, at=at, actor=actor, body=body, data=data)
 
 
 def _describe(grant: Grant) -> str:
@@ -179,7 +180,7 @@ def remedy_grant(
     (bad amount, currency, remedy, beyond authority) or CaseActionError (not allowed on this case);
     either way the ledger is untouched.
     """
-    parsed = parse_amount(amount)
+    parsed = parse_amount(amount, currency=remedy_type.currency)
     key = clean_text(idempotency_key, "idempotency_key", MAX_KEY)
     order_reference = clean_text(order_reference, "order_reference", MAX_ORDER_REFERENCE) or case.external_id
     note = clean_text(note, "note", MAX_NOTE)
@@ -222,7 +223,7 @@ def _grant(
 ) -> Grant:
     charged_to_id = authorization.approved_by_id if authorization is not None else user.pk
     authority_lock(charged_to_id)
-    case = Case.objects.select_for_update(of=("self",)).select_related("customer").get(pk=case.pk)
+    case = case_lock(case)
     replay = _replay(user=user, key=key, case=case, remedy_type=remedy_type, amount=amount)
     if replay is not None:
         return replay
@@ -284,16 +285,16 @@ def _grant(
         body += f". Code {grant.code}"
     timeline_add(
         case,
+        kind=RemedyEventKind.GRANTED,
         actor=user,
         at=now,
         body=body + ".",
         data={
-            "remedies": "grant",
             "grant_id": grant.pk,
             "kind": grant.kind,
-            "amount": None if grant.amount is None else str(grant.amount),
-            "cost": str(grant.cost),
-            "value": str(grant.value),
+            "amount": amounts.as_text(grant.amount, grant.currency),
+            "cost": amounts.as_text(grant.cost, grant.currency),
+            "value": amounts.as_text(grant.value, grant.currency),
             "currency": grant.currency,
             "code": grant.code,
             "authorized_by": grant.authorized_by_id,
@@ -307,7 +308,7 @@ def _grant(
         changes={
             "case": case.pk,
             "remedy_type": remedy_type.pk,
-            "cost": str(cost),
+            "cost": amounts.as_text(cost, grant.currency),
             "currency": grant.currency,
             "charged_to": charged_to.pk,
             "authorization": authorization.pk if authorization is not None else None,

@@ -123,3 +123,22 @@ def ledger_row(
     }
     values.update(extra)
     return Grant.objects.create(**values)
+
+
+def offer_make(
+    *,
+    case: Case,
+    user: Any,
+    demand_kind: str = "refund_full",
+    demand_amount: str | None = None,
+    minimum_value: str | None = None,
+) -> Any:
+    """An offer, made the one way there is: a demand beyond the employee's authority
+    (`demand_answer`), by default a full refund."""
+    from makegood.remedies.demands import demand_answer
+
+    answer = demand_answer(
+        case=case, user=user, demand_kind=demand_kind, demand_amount=demand_amount, minimum_value=minimum_value
+    )
+    assert answer.offer is not None, "The demand fitted the authority and was granted, not offered."
+    return answer.offer

@@ -23,8 +23,8 @@ from makegood.remedies.models import (
     RemedyKind,
     RemedyType,
 )
-from makegood.remedies.offers import offer_decline, offer_make
-from makegood.remedies.tests.factories import case_with_loss, set_role_authority
+from makegood.remedies.offers import offer_decline
+from makegood.remedies.tests.factories import case_with_loss, offer_make, set_role_authority
 
 pytestmark = pytest.mark.django_db
 
@@ -174,12 +174,11 @@ def test_a_replayed_request_grants_once(as_alice, case):
         ({"amount": True}, "amount", 'Send amounts of money as strings such as "12.50", not as JSON numbers.'),
         ({"amount": "10.001"}, "amount", "Use at most two decimals (cents)."),
         ({"amount": "40.00", "currency": "EUR"}, "currency", "This is priced in USD; 'EUR' cannot be used."),
-        ({"amount": "500.00"}, "amount", "Coupon for the next order must be between USD 5.00 and USD 200.00."),
+        ({"amount": "500.00"}, "amount", "Coupon for the next order must be between $5.00 and $200.00."),
         (
             {"amount": "150.00"},
             "amount",
-            "This costs USD 52.50, but your authority left on this case is USD 50.00. "
-            "Offer the three options, or escalate.",
+            "This costs $52.50, but your authority left on this case is $50.00. Offer the three options, or escalate.",
         ),
         ({"remedy_type_id": 999_999}, "remedy_type_id", "No such remedy in the catalog."),
         ({"remedy_type_id": "coupon"}, "remedy_type_id", None),

@@ -87,9 +87,7 @@ def test_a_refused_cost_says_which_limit_binds_and_what_is_left():
     with pytest.raises(ValidationError) as caught:
         check_within(remaining, Decimal("10.00"))
     assert caught.value.message_dict == {
-        "amount": [
-            "This costs USD 10.00, but your authority left today is USD 5.00. Offer the three options, or escalate."
-        ]
+        "amount": ["This costs $10.00, but your authority left today is $5.00. Offer the three options, or escalate."]
     }
 
 
@@ -210,7 +208,7 @@ def test_the_hand_written_sums_agree_with_the_orm_over_a_mixed_ledger(alice, bob
     mine = Grant.objects.filter(charged_to=alice)
 
     def orm_sum(q: Q) -> Decimal:
-        return mine.filter(q).aggregate(s=Sum("cost", default=ZERO))["s"].quantize(ZERO)
+        return mine.filter(q).aggregate(s=Sum("cost", default=ZERO))["s"].quantize(Decimal("0.01"))  # USD
 
     expected = Usage(
         on_case=orm_sum(Q(case=cases[0])),

@@ -82,14 +82,14 @@ def test_a_demand_beyond_authority_brings_three_options_and_the_chosen_one_is_gr
 
     # The queue shows what Erin can grant on her own.
     strip = page.get_by_test_id("authority-strip")
-    expect(strip).to_contain_text("USD 50.00 per case")
-    expect(strip.get_by_test_id("strip-today")).to_contain_text("USD 300.00 left today")
+    expect(strip).to_contain_text("$50.00 per case")
+    expect(strip.get_by_test_id("strip-today")).to_contain_text("$300.00 left today")
     shot(page, "remedies-queue-desktop")
 
     page.goto(f"{base}/cases/{case.reference}/")
     panel = page.get_by_test_id("remedies-panel")
-    expect(panel.get_by_test_id("authority-left")).to_have_text("USD 50.00")
-    expect(panel.get_by_test_id("loss")).to_contain_text("Faulty product, USD 120.00")
+    expect(panel.get_by_test_id("authority-left")).to_have_text("$50.00")
+    expect(panel.get_by_test_id("loss")).to_contain_text("Faulty product, $120.00")
     shot(page, "remedies-panel-desktop")
 
     # The customer wants a full refund of 120: beyond Erin's 50. Three options she can grant now.
@@ -151,7 +151,7 @@ def test_an_escalation_is_approved_by_a_manager_and_delivered_by_the_employee(
     expect(manager.get_by_test_id("approvals-link")).to_contain_text("1")
     manager.get_by_test_id("approvals-link").click()
     item = manager.locator(f'[data-testid="pending-escalation"][data-reference="{case.reference}"]')
-    expect(item.get_by_test_id("asked")).to_have_text("Full refund of USD 120.00")
+    expect(item.get_by_test_id("asked")).to_have_text("Full refund of $120.00")
     expect(item).to_contain_text("Second broken blender this year")
     expect(item).to_contain_text("Offered, and declined")
     expect(item).not_to_contain_text("Deny")
@@ -166,7 +166,7 @@ def test_an_escalation_is_approved_by_a_manager_and_delivered_by_the_employee(
     page.reload()
     approval = page.get_by_test_id("approval")
     expect(approval).to_contain_text("Mia Moreau approved")
-    expect(approval.get_by_test_id("approval-what")).to_have_text("Full refund up to USD 120.00")
+    expect(approval.get_by_test_id("approval-what")).to_have_text("Full refund up to $120.00")
     shot(page, "remedies-approval-desktop")
     approval.get_by_role("button", name=re.compile("^Grant")).click()
     expect(page.get_by_text("The good news is delivered.")).to_be_visible()

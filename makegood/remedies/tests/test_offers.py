@@ -7,10 +7,11 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from makegood.cases.services import CaseActionError
+from makegood.remedies.kinds import RemedyEventKind
 from makegood.remedies.models import Grant, Offer, OfferStatus, RemedyType
-from makegood.remedies.offers import offer_choose, offer_decline, offer_make
+from makegood.remedies.offers import offer_choose, offer_decline
 from makegood.remedies.services import remedy_grant
-from makegood.remedies.tests.factories import case_with_loss
+from makegood.remedies.tests.factories import case_with_loss, offer_make
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def test_an_offer_records_the_demand_and_a_snapshot_of_the_options(shop, alice):
     assert {"remedy_type_id", "kind", "amount", "cost", "value", "currency", "score", "components"} <= set(
         offer.options[0]
     )
-    assert case.events.filter(data__remedies="offer", data__offer_id=offer.pk).exists()
+    assert case.events.filter(kind=RemedyEventKind.OFFERED, data__offer_id=offer.pk).exists()
 
 
 def test_the_customers_choice_is_granted_exactly_as_offered(shop, alice, django_capture_on_commit_callbacks):
@@ -80,7 +81,7 @@ def test_none_of_these_is_recorded(shop, alice):
     case = case_with_loss()
     offer = offer_decline(offer=offer_make(case=case, user=alice, demand_kind="refund_full"), user=alice)
     assert offer.status == OfferStatus.DECLINED and offer.responded_at is not None
-    assert case.events.filter(data__remedies="offer_declined").exists()
+    assert case.events.filter(kind=RemedyEventKind.OFFER_DECLINED).exists()
     with pytest.raises(CaseActionError):
         offer_choose(offer=offer, user=alice, index=0)
 

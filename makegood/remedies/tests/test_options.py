@@ -100,7 +100,7 @@ def test_an_employee_with_their_authority_spent_is_told_what_is_left(shop, alice
     )
     offered = options_for_demand(case=case, user=alice, demand_kind="refund_full")
     assert offered.remaining.left == Decimal("1.00")
-    assert "beyond your remaining authority (USD 1.00 left on this case)" in offered.reason
+    assert "beyond your remaining authority ($1.00 left on this case)" in offered.reason
 
 
 def test_a_demand_within_authority_is_recognised_as_grantable(shop, alice):

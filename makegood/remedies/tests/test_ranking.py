@@ -78,6 +78,7 @@ def contexts(draw, catalog: list[CatalogEntry]) -> Context:
         max_cost=draw(money(0, 30000)),
         loss_kind=draw(st.sampled_from(["", *LossKind.values])),
         sizing=sizing_for(
+            currency="USD",
             loss=loss,
             severe=draw(st.booleans()),
             at_fault=draw(st.booleans()),
@@ -168,7 +169,7 @@ def test_the_early_stopping_search_finds_exactly_what_trying_everything_finds(sc
     repeat=st.booleans(),
 )
 def test_compensation_is_sized_near_the_loss_and_above_it_only_for_aggravated_failures(loss, severe, at_fault, repeat):
-    sizing = sizing_for(loss=loss, severe=severe, at_fault=at_fault, repeat=repeat)
+    sizing = sizing_for(currency="USD", loss=loss, severe=severe, at_fault=at_fault, repeat=repeat)
     assert sizing.target is not None and sizing.cap is not None
     aggravated = severe or at_fault or repeat
     if aggravated:
@@ -178,13 +179,13 @@ def test_compensation_is_sized_near_the_loss_and_above_it_only_for_aggravated_fa
         assert sizing.cap <= loss * Decimal("1.10")
     assert sizing.cap <= loss * Decimal("1.5")
     # More aggravation never means less.
-    more = sizing_for(loss=loss, severe=True, at_fault=True, repeat=True)
+    more = sizing_for(currency="USD", loss=loss, severe=True, at_fault=True, repeat=True)
     assert more.target >= sizing.target and more.cap >= sizing.cap
 
 
 @given(loss=money(100, 100000), minimum=money(100, 300000))
 def test_the_customers_minimum_lifts_target_and_cap(loss, minimum):
-    sizing = sizing_for(loss=loss, minimum=minimum)
+    sizing = sizing_for(currency="USD", loss=loss, minimum=minimum)
     assert sizing.target >= minimum and sizing.cap >= minimum
 
 
@@ -218,14 +219,14 @@ def plain_context(**changes) -> Context:
         allowed_kinds=frozenset(KINDS),
         max_cost=Decimal("1000"),
         loss_kind=LossKind.IGNORED,
-        sizing=sizing_for(loss=Decimal("100.00")),
+        sizing=sizing_for(currency="USD", loss=Decimal("100.00")),
     )
     return replace(base, **changes)
 
 
 @given(cost=money(1, 10000), value=money(0, 10000), more=money(1, 10000))
 def test_more_value_for_the_same_cost_never_ranks_lower(cost, value, more):
-    ctx = plain_context(sizing=sizing_for(loss=Decimal("1000000")))
+    ctx = plain_context(sizing=sizing_for(currency="USD", loss=Decimal("1000000")))
     low = evaluate(fixed(cost=cost, value=value), ctx)
     high = evaluate(fixed(cost=cost, value=value + more), ctx)
     assume(isinstance(low, Option) and isinstance(high, Option))
@@ -280,7 +281,9 @@ def test_a_variable_remedy_is_sized_to_the_target_in_round_amounts():
         min_amount=Decimal("5.00"),
         max_amount=Decimal("200.00"),
     )
-    ctx = plain_context(loss_kind=LossKind.MONEY, sizing=sizing_for(loss=Decimal("70.00")), max_cost=Decimal("50"))
+    ctx = plain_context(
+        loss_kind=LossKind.MONEY, sizing=sizing_for(currency="USD", loss=Decimal("70.00")), max_cost=Decimal("50")
+    )
     option = evaluate(coupon, ctx)
     assert (option.amount, option.cost, option.value) == (Decimal("100.00"), Decimal("35.00"), Decimal("70.00"))
     squeezed = evaluate(coupon, replace(ctx, max_cost=Decimal("30.00")))

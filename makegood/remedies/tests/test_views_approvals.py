@@ -13,8 +13,8 @@ from makegood.cases.services import case_take_ownership
 from makegood.cases.tests.factories import make_staff
 from makegood.remedies.escalations import escalation_open
 from makegood.remedies.models import Authorization, Escalation, EscalationStatus, RemedyType
-from makegood.remedies.offers import offer_decline, offer_make
-from makegood.remedies.tests.factories import case_with_loss, set_role_authority
+from makegood.remedies.offers import offer_decline
+from makegood.remedies.tests.factories import case_with_loss, offer_make, set_role_authority
 
 pytestmark = pytest.mark.django_db
 
@@ -56,9 +56,9 @@ def test_a_frontline_employee_cannot_open_the_approvals_queue_or_decide(client, 
 def test_the_queue_shows_each_pending_escalation_with_its_story_and_demand(as_bob, escalated):
     html = as_bob.get(APPROVALS).content.decode()
     assert escalated.case.reference in html
-    assert 'data-testid="asked">Full refund of USD 120.00<' in html
+    assert 'data-testid="asked">Full refund of $120.00<' in html
     assert "Her second broken blender this year." in html
-    assert "Faulty product, USD 120.00, moderate" in html
+    assert "Faulty product, $120.00, moderate" in html
     assert "My money back." in html and "Offered, and declined" in html
     for option in escalated.story["offered"]:
         assert option["name"] in html
@@ -162,11 +162,11 @@ def test_another_teams_manager_sees_nothing_and_cannot_decide(client, south, esc
 
 def test_the_queue_strip_shows_authority_left_and_a_managers_approvals_waiting(client, as_bob, alice, escalated):
     strip = as_bob.get(reverse("remedies_authority"), headers={"HX-Request": "true"}).content.decode()
-    assert "USD 500.00 per case" in strip and "USD 2,000.00</strong> left today" in strip
+    assert "$500.00 per case" in strip and "$2,000.00</strong> left today" in strip
     assert re.search(r'data-testid="approvals-link">Approvals <span class="badge">1</span>', strip)
     client.force_login(alice)
     strip = client.get(reverse("remedies_authority"), headers={"HX-Request": "true"}).content.decode()
-    assert "USD 50.00 per case" in strip and "approvals-link" not in strip
+    assert "$50.00 per case" in strip and "approvals-link" not in strip
 
 
 def test_the_strip_is_empty_for_someone_without_authority_or_reports(client, north):
@@ -180,4 +180,4 @@ def test_the_strip_follows_the_role_policy(client, alice, shop):
     set_role_authority(Role.FRONTLINE, per_day="100.00")
     client.force_login(alice)
     strip = client.get(reverse("remedies_authority")).content.decode()
-    assert "USD 100.00</strong> left today" in strip
+    assert "$100.00</strong> left today" in strip

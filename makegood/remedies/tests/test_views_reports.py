@@ -67,8 +67,8 @@ def test_the_totals_and_rates_are_shown(client, olivia, november):  # noqa: F811
     client.force_login(olivia)
     html = client.get(URL, NOVEMBER).content.decode()
     assert 'data-testid="fcr-rate">50.0%<' in html
-    assert "<dt>Remedy cost</dt><dd>USD 154.00</dd>" in html
-    assert "USD 120.00" in html  # Bob's approved refund, charged to his authority
+    assert "<dt>Remedy cost</dt><dd>$154.00</dd>" in html
+    assert "$120.00" in html  # Bob's approved refund, charged to his authority
 
 
 def test_the_default_period_is_the_last_30_days(client, olivia, alice):

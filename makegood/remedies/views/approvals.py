@@ -23,7 +23,7 @@ from makegood.cases.kinds import EventKind
 from makegood.cases.models import Channel, Feeling, LossKind, Severity
 from makegood.cases.selectors import cases_visible_to
 from makegood.cases.services import CaseActionError
-from makegood.edges import is_htmx
+from makegood.edges import form_add_service_errors, is_htmx
 from makegood.remedies.authority import Remaining, money
 from makegood.remedies.escalations import approval_decide
 from makegood.remedies.forms import DecisionForm
@@ -95,13 +95,9 @@ def _page(request: HttpRequest, *, refused: tuple[int, DecisionForm] | None = No
     pending = []
     for escalation in escalations_pending_for(manager=manager):
         form = refused[1] if refused is not None and refused[0] == escalation.pk else None
-        pending.append(
-            Pending(
-                escalation=escalation,
-                form=form or DecisionForm(remedies=remedies, prefix=f"e{escalation.pk}"),
-                story=_story(escalation),
-            )
-        )
+        form = form or DecisionForm(remedies=remedies, prefix=f"e{escalation.pk}")
+        form.set_currency(escalation.currency)
+        pending.append(Pending(escalation=escalation, form=form, story=_story(escalation)))
     decided = (
         Escalation.objects.filter(decided_by=manager)
         .select_related("case", "raised_by")
@@ -157,7 +153,7 @@ def approval_decide_view(request: HttpRequest, escalation_id: int) -> HttpRespon
             amount=(data["amount"] or None) if approve else None,
         )
     except ValidationError as exc:
-        form.apply_errors(exc)
+        form_add_service_errors(form, exc)
         return _page(request, refused=(escalation.pk, form))
     except CaseActionError as exc:
         messages.error(request, f"{escalation.case.reference}: {exc}")

@@ -22,6 +22,7 @@ from makegood.accounts.models import Role, Team
 from makegood.accounts.reports import ReportFilterForm
 from makegood.accounts.requests import staff_user
 from makegood.accounts.roles import report_scope
+from makegood.money import money_format
 from makegood.remedies.authority import ZERO
 from makegood.remedies.presenters import rows_to_csv
 from makegood.remedies.reports import (
@@ -201,8 +202,7 @@ def _show(value: Any, kind: str, currency: str) -> str:
     if kind == "role":
         return str(Role(value).label) if value in Role.values else str(value)
     if kind == M:
-        amount = f"{Decimal(value):,.2f}"
-        return f"{currency} {amount}" if currency else amount
+        return money_format(Decimal(value), currency or default_currency())
     if kind == R:
         return f"{Decimal(value) * 100:.1f}%"
     return str(value)
@@ -242,12 +242,17 @@ def remedy_reports(request: HttpRequest) -> HttpResponse:
         return response
     tables = []
     totals: dict[str, Any] | None = None
+    costs: dict[str, Decimal] = {}
     if visible and form.is_valid():
         totals = report_totals(first_day=first, last_day=last, team=team)
         memo: dict[str, Rows] = {}
         for table in TABLES:
             rows = table.rows(first, last, team, memo)
             tables.append({"table": table, "rows": _display(table, rows), "count": len(rows)})
+            if table.name == "grants_by_team":
+                # The cost per currency, from rows already read: amounts in two currencies never add up.
+                for row in rows:
+                    costs[row["currency"]] = costs.get(row["currency"], ZERO) + row["cost"]
     query = request.GET.copy()
     query.pop("format", None)
     query.pop("table", None)
@@ -263,7 +268,10 @@ def remedy_reports(request: HttpRequest) -> HttpResponse:
         "visible": visible,
         "tables": tables,
         "totals": totals,
-        "totals_cost": _show(totals["cost"], M, default_currency()) if totals else "",
+        "totals_cost": " + ".join(_show(cost, M, currency) for currency, cost in sorted(costs.items()))
+        or _show(ZERO, M, default_currency())
+        if totals
+        else "",
         "totals_rate": _show(totals["first_contact_rate"], R, "") if totals else "",
         "query": query.urlencode(),
     }
