@@ -129,7 +129,7 @@ def action_link_cases(*, action: ImprovementAction, user: User, cases: Iterable[
 
 
 def _locked(action: ImprovementAction) -> ImprovementAction:
-    return ImprovementAction.objects.select_for_update().select_related("cause__category").get(pk=action.pk)
+    return ImprovementAction.objects.select_for_update(of=("self",)).select_related("cause__category").get(pk=action.pk)
 
 
 @transaction.atomic

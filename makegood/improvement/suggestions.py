@@ -161,7 +161,7 @@ def suggestion_group_decide(
     *, group: SuggestionGroup, user: User, status: str, what_changed: str = ""
 ) -> SuggestionGroup:
     """Passed along, adopted or not adopted. Adopted: each customer is thanked and told what changed."""
-    group = SuggestionGroup.objects.select_for_update().select_related("cause__category").get(pk=group.pk)
+    group = SuggestionGroup.objects.select_for_update(of=("self",)).select_related("cause__category").get(pk=group.pk)
     owner_id = group.cause.effective_owner_id if group.cause is not None else None
     if not (can_manage(user) or owner_id == user.pk):
         raise PermissionDenied("Only the cause's owner or a process owner answers its suggestions.")
