@@ -11,12 +11,16 @@ from __future__ import annotations
 import pickle
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from makegood.causes.models import Cause, CauseModel, Source
-from makegood.causes.textmodel import Trained
 from makegood.process_cache import ProcessCache
+
+if TYPE_CHECKING:
+    # scikit-learn takes seconds to import: only a process that suggests from a model pays for it.
+    from makegood.causes.textmodel import Trained
 
 TOP = 3
 
@@ -98,6 +102,8 @@ def _load_model() -> Trained | None:
     row = CauseModel.objects.filter(blob__isnull=False).order_by("-trained_at", "-pk").first()
     if row is None or not row.beats_rules or row.blob is None:
         return None
+    from makegood.causes.textmodel import Trained
+
     pipeline = pickle.loads(bytes(row.blob))  # noqa: S301 - written by cause_model_train only
     return Trained(pipeline=pipeline, temperature=row.temperature)
 
