@@ -125,6 +125,9 @@ def app_env(db: Database, settings_module: str = "makegood.settings") -> dict[st
         LOG_LEVEL="WARNING",
         EMAIL_URL="consolemail://",
         DJANGO_SETTINGS_MODULE=settings_module,
+        # One token sends thousands of intakes a minute here: the API's rate limits would refuse most.
+        MAKEGOOD_RATE_API_TOKEN="",
+        MAKEGOOD_RATE_API_ADDRESS="",
     )
     return env
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import time
 from datetime import timedelta
 from typing import Any
@@ -20,12 +21,20 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as RequestValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from makegood.accounts.models import ApiToken
 from makegood.cases.services import CaseActionError
+from makegood.throttle import (
+    AddressThrottle,
+    RateLimited,
+    TokenThrottle,
+    authentication_failed,
+    check_authentication_allowed,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +87,31 @@ def _note_use(token: ApiToken) -> None:
     token.last_used_at = now
 
 
+class UnsupportedBody(Exception):
+    """A request body that is not JSON in UTF-8 with `Content-Type: application/json`."""
+
+    status = 415
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+class StrictJsonParser(Parser):
+    """Request bodies exactly as the schema describes them: `application/json`, UTF-8, JSON.
+
+    ninja's own parser hands the bytes to `json.loads`, which also reads UTF-16 and UTF-32, never
+    looks at the Content-Type, and takes `NaN` and `Infinity`.
+    """
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        charset = (request.content_params or {}).get("charset", "utf-8").lower()
+        if request.content_type != "application/json" or charset not in ("utf-8", "utf8"):
+            raise UnsupportedBody("Send the request body as JSON, with 'Content-Type: application/json'.")
+        text = request.body.decode("utf-8")  # strict: anything else is a UnicodeDecodeError (400)
+        return json.loads(text, parse_constant=_no_constant)
+
+
 api = NinjaAPI(
     title="Makegood API",
     version="1",
@@ -89,6 +123,8 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
     auth=BearerToken(),
+    throttle=[TokenThrottle(), AddressThrottle()],
+    parser=StrictJsonParser(),
 )
 
 
@@ -99,8 +135,26 @@ def _error(request: HttpRequest, status: int, detail: str, errors: dict[str, lis
     return api.create_response(request, body, status=status)
 
 
+def _too_many(request: HttpRequest, detail: str, retry_after: int) -> HttpResponse:
+    response = _error(request, 429, f"{detail} Try again in {retry_after} seconds.")
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+@api.exception_handler(Throttled)
+def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    """Over the per-token or per-address limit (makegood/throttle.py)."""
+    return _too_many(request, "Too many requests.", max(1, math.ceil(exc.wait or 1)))
+
+
 @api.exception_handler(AuthenticationError)
 def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    # Counted: an address that keeps sending bad tokens is answered 429 instead, until its window ends.
+    try:
+        check_authentication_allowed(request)
+    except RateLimited as limited:
+        return _too_many(request, str(limited), limited.retry_after)
+    authentication_failed(request)
     response = _error(
         request,
         401,
@@ -115,10 +169,14 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     detail = exc.message
     cause = exc.__cause__
     # ninja reports every unreadable body as "Cannot parse request body"; say what is wrong.
+    if isinstance(cause, UnsupportedBody):
+        return _error(request, cause.status, str(cause))
     if isinstance(cause, json.JSONDecodeError):
         detail = f"The request body is not valid JSON: {cause.msg} (line {cause.lineno}, column {cause.colno})."
     elif isinstance(cause, UnicodeDecodeError):
         detail = "The request body is not valid JSON: it must be UTF-8 encoded."
+    elif isinstance(cause, ValueError) and "is not a JSON value" in str(cause):
+        detail = f"The request body is not valid JSON: {cause}."
     elif isinstance(cause, RecursionError):
         detail = "The request body is not valid JSON: it is nested too deeply."
     elif cause is not None and exc.status_code == 400:

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "ninja",
@@ -59,11 +60,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "makegood.health.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "makegood.throttle.LoginThrottleMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -109,6 +112,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://makegood_cache")}
 RATELIMIT_USE_CACHE = "default"
+# Who the client is behind a reverse proxy (makegood/throttle.py): the number of proxies in front
+# of the app, or their addresses / networks. Unset, X-Forwarded-For is ignored (anyone can send it).
+MAKEGOOD_PROXY_COUNT = env.int("MAKEGOOD_PROXY_COUNT", default=0)
+MAKEGOOD_TRUSTED_PROXIES = env.list("MAKEGOOD_TRUSTED_PROXIES", default=[])
+RATELIMIT_IP_META_KEY = "makegood.throttle.ratelimit_ip"
+# Limits, as count/period (`20/m`, `10/15m`); empty turns one off. Failed authentications from one
+# address (wrong passwords, bad tokens) and failed logins per username lock them out until the
+# window ends; API requests are counted per token and per address. Over a limit: 429, Retry-After.
+MAKEGOOD_RATE_AUTH_FAILURES = env.str("MAKEGOOD_RATE_AUTH_FAILURES", default="20/m")
+MAKEGOOD_RATE_LOGIN_FAILURES_PER_USER = env.str("MAKEGOOD_RATE_LOGIN_FAILURES_PER_USER", default="10/15m")
+MAKEGOOD_RATE_API_TOKEN = env.str("MAKEGOOD_RATE_API_TOKEN", default="1200/m")
+MAKEGOOD_RATE_API_ADDRESS = env.str("MAKEGOOD_RATE_API_ADDRESS", default="2400/m")
+# The API's per-request counters: in each process's memory unless API_RATELIMIT_CACHE_URL names a
+# shared cache (redis://...), because a database cache would add a write to every request.
+CACHES["api-ratelimit"] = env.cache("API_RATELIMIT_CACHE_URL", default="locmemcache://makegood-api-ratelimit")
+MAKEGOOD_API_RATELIMIT_CACHE = "api-ratelimit"
 
 TASKS = {
     "default": {
@@ -126,6 +145,7 @@ MAKEGOOD_PERIODIC_TASKS: dict[str, int] = {
     # Retrains only when enough new causes were labelled; watches every cause for a rise (CUSUM).
     "makegood.causes.tasks.retrain_causes": 3600,
     "makegood.improvement.tasks.watch_causes": 3600,
+    "makegood.intake.tasks.sweep_raw_mail": 3600,
 }
 # Each worker process records a heartbeat this often (seconds); a task still RUNNING under a
 # worker not seen for STALE_AFTER seconds was interrupted (the process died) and goes back to the
@@ -171,6 +191,29 @@ MAKEGOOD_PAYMENT_WEBHOOK_SECRET = env.str("MAKEGOOD_PAYMENT_WEBHOOK_SECRET", def
 # Request bodies: a complaint is text, attachments come by e-mail.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 MAKEGOOD_MAX_ATTACHMENT_BYTES = env.int("MAKEGOOD_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
+# E-mail intake: a mailbox message that fails this many times is set aside for a person instead of
+# being retried forever; raw messages kept (rejected ones, and those cut to fit a case) are
+# forgotten after this many days (0: kept until deleted).
+MAKEGOOD_MAIL_MAX_ATTEMPTS = env.int("MAKEGOOD_MAIL_MAX_ATTEMPTS", default=3)
+MAKEGOOD_MAIL_RAW_RETENTION_DAYS = env.int("MAKEGOOD_MAIL_RAW_RETENTION_DAYS", default=365)
+
+# Content-Security-Policy (django-csp): scripts, styles and everything else from this site only, no
+# inline script or style (htmx's own indicator style is switched off in base.html), no plugins, no
+# framing. The browser tests load every page under it and fail on any violation.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
@@ -185,6 +228,9 @@ if not DEBUG and env.bool("HTTPS", default=False):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_errors_on_one_line": {"()": "makegood.logs.ClientErrorsOnOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    # Django logs 403 and 404 with the exception's traceback; one line is enough (makegood/logs.py).
+    "loggers": {"django.request": {"filters": ["client_errors_on_one_line"]}},
 }

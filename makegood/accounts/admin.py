@@ -3,12 +3,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group, User
+from django.db.models import ManyToManyField, Model, QuerySet
+from django.forms import ModelForm, ModelMultipleChoiceField
 from django.http import HttpRequest
 from django.utils import timezone
 
-from makegood.accounts.models import ApiToken, Holiday, OpeningHours, StaffProfile, Team
+from makegood.accounts.models import ApiToken, Holiday, OpeningHours, Role, StaffProfile, Team
+
+# What only a superuser may hand out: superuser status itself, permissions outside the roles,
+# and groups that are not roles. Anything else would let an administrator make anyone (themselves
+# included) see every case and change every setting.
+SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions")
 
 
 class OpeningHoursInline(admin.TabularInline[OpeningHours, Team]):
@@ -59,3 +69,50 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         # A token's plain text is shown once, when issued: use `makegood create_api_token`.
         return False
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    """Django's user admin, less what would let a non-superuser escalate privileges.
+
+    Administrators manage staff through roles (the role groups) and teams (staff profiles); only a
+    superuser sees and sets superuser status, raw permissions and other groups, and only a
+    superuser may change a superuser (their password included).
+    """
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in SUPERUSER_ONLY_FIELDS]})
+            for name, options in fieldsets
+        ]
+
+    def formfield_for_manytomany(self, db_field: ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.filter(name__in=Role.values).order_by("name")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        if obj is not None and getattr(obj, "is_superuser", False) and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        if obj is not None and getattr(obj, "is_superuser", False) and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_related(self, request: HttpRequest, form: ModelForm[Any], formsets: Any, change: bool) -> None:
+        """An administrator's form offers the role groups only; groups a superuser gave (not roles)
+        are kept rather than dropped because the administrator could not see them."""
+        kept: list[Group] = []
+        if change and not request.user.is_superuser and isinstance(form.fields.get("groups"), ModelMultipleChoiceField):
+            kept = list(form.instance.groups.exclude(name__in=Role.values))
+        super().save_related(request, form, formsets, change)
+        if kept:
+            form.instance.groups.add(*kept)

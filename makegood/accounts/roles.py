@@ -122,6 +122,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "improvement.view_improvement",
         "improvement.manage_improvement",
         "history.import_history",
+        "intake.view_inboundmessage",
+        "intake.retry_inboundmessage",
     ],
 }
 

@@ -7,6 +7,7 @@ changes the first-response clock per channel.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib import admin
@@ -100,7 +101,9 @@ class CaseAdmin(admin.ModelAdmin[Case]):
         parsed = parse_reference(search_term)
         if parsed is not None:
             year, pk = parsed
-            return queryset.filter(pk=pk, received_at__year=year), False
+            # The year as the reference writes it (UTC), not the site's time zone's.
+            start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
+            return queryset.filter(pk=pk, received_at__gte=start, received_at__lt=end), False
         return super().get_search_results(request, queryset, search_term)
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -15,7 +15,13 @@ from makegood.appendonly import AppendOnlyModel, AppendOnlyQuerySet
 from makegood.cases.kinds import NotificationKind, event_kind_choices, notification_kind_choices
 
 REFERENCE_PREFIX = "MG"
-REFERENCE_RE = re.compile(r"\bMG-(\d{4})-(\d{6,})\b", re.IGNORECASE)
+# ASCII digits only (`\d` would take Arabic-Indic or full-width ones too), and no more of them than
+# a primary key can hold: anything else is not a reference, so a look-up can never overflow.
+REFERENCE_RE = re.compile(r"\bMG-([0-9]{4})-([0-9]{6,19})\b", re.IGNORECASE | re.ASCII)
+# The years a reference can name: a case's `received_at` year, so none before the software existed
+# and none the calendar types cannot hold.
+REFERENCE_YEARS = range(2000, 9999)
+MAX_CASE_PK = 2**63 - 1  # a BigAutoField
 
 
 class Channel(models.TextChoices):
@@ -226,20 +232,32 @@ class Case(models.Model):
         return responded > self.first_response_due_at
 
 
+def _reference_parts(match: re.Match[str] | None) -> tuple[int, int] | None:
+    """(year, pk) when the match is a reference a case could have, else None.
+
+    Strict, because whatever comes out is looked up: a year outside the calendar or a number
+    past the largest key would be a database error (a 500), not a "no such case".
+    """
+    if match is None:
+        return None
+    year, pk = int(match.group(1)), int(match.group(2))
+    if year not in REFERENCE_YEARS or not 1 <= pk <= MAX_CASE_PK:
+        return None
+    return year, pk
+
+
 def parse_reference(reference: str) -> tuple[int, int] | None:
     """(year, pk) from a reference such as `MG-2026-000123`, or None if it is not one."""
-    match = REFERENCE_RE.fullmatch(reference.strip())
-    if not match:
-        return None
-    return int(match.group(1)), int(match.group(2))
+    return _reference_parts(REFERENCE_RE.fullmatch(reference.strip()))
 
 
 def find_reference(text: str) -> tuple[int, int] | None:
-    """The first case reference inside free text (an e-mail subject), if any."""
-    match = REFERENCE_RE.search(text)
-    if not match:
-        return None
-    return int(match.group(1)), int(match.group(2))
+    """The first well-formed case reference inside free text (an e-mail subject), if any."""
+    for match in REFERENCE_RE.finditer(text):
+        parts = _reference_parts(match)
+        if parts is not None:
+            return parts
+    return None
 
 
 class CaseEvent(models.Model):

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from ninja import Field, Schema
 from pydantic import BaseModel, field_validator
 
+from makegood.api_types import IsoDateTime
 from makegood.cases.models import MAX_EXTERNAL_ID, Channel, Status
 
 MAX_EMAIL = 254  # Customer.email's column; longer would fail in the database, not in validation.
@@ -53,8 +54,8 @@ class CaseFilters(BaseModel):
     channel: Channel | None = None
     team: str | None = Field(None, max_length=100, description="Team slug.")
     owner: str | None = Field(None, max_length=150, description='Owner\'s username, or "me".')
-    received_after: datetime | None = Field(None, description="Inclusive; ISO 8601.")
-    received_before: datetime | None = Field(None, description="Exclusive; ISO 8601.")
+    received_after: IsoDateTime | None = Field(None, description="Inclusive; ISO 8601.")
+    received_before: IsoDateTime | None = Field(None, description="Exclusive; ISO 8601.")
     external_id: str | None = Field(None, max_length=MAX_EXTERNAL_ID)
     customer_email: str | None = Field(None, max_length=MAX_EMAIL)
     limit: int = Field(50, ge=1, le=MAX_PAGE)

@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import BaseModel, field_validator
 
 from makegood.accounts.requests import token_user
+from makegood.api_types import BodyInt, Flag
 from makegood.cases.api import page_url
 from makegood.cases.schemas import MAX_PAGE, ErrorOut, ValidationErrorOut, storable_text
 from makegood.cases.selectors import case_get_for_user
@@ -89,8 +90,8 @@ class FollowUpFilters(BaseModel):
 class CallAnswerIn(BaseModel):
     """What the customer said on the follow-up call."""
 
-    resolved: bool = Field(description="Does the customer say the issue is resolved?")
-    satisfaction: int = Field(ge=1, le=5, description="1 (very dissatisfied) to 5 (very satisfied).", examples=[4])
+    resolved: Flag = Field(description="Does the customer say the issue is resolved?")
+    satisfaction: BodyInt = Field(ge=1, le=5, description="1 (very dissatisfied) to 5 (very satisfied).", examples=[4])
     comment: str = Field("", max_length=MAX_TEXT)
     suggestion: str = Field("", max_length=MAX_TEXT, description="What we could do better, in their words.")
 

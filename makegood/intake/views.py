@@ -35,6 +35,7 @@ from makegood.intake.forms import (
 )
 from makegood.intake.models import IdempotencyKey
 from makegood.intake.services import IdempotencyConflict, intake_case_open
+from makegood.throttle import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ def _public(**context: object) -> dict[str, object]:
 
 
 def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
+    return client_ip(request)  # behind trusted proxies, the customer's, as the rate limit sees it
 
 
 def _thanks_url(case: Case) -> str:
@@ -77,7 +78,9 @@ def complaint_form(request: HttpRequest) -> HttpResponse:
     size limits; a second submit of the same form (same one-time token) shows the same confirmation."""
     if getattr(request, "limited", False):
         logger.warning("Web form rate limit reached by %s", _client_ip(request))
-        return render(request, "429.html", _public(retry_after=60), status=429)
+        response = render(request, "429.html", _public(retry_after=60), status=429)
+        response["Retry-After"] = "60"
+        return response
 
     if request.method != "POST":
         form = ComplaintForm(initial={"form_token": form_token_new()})

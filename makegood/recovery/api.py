@@ -12,6 +12,7 @@ from pydantic import BaseModel, field_validator
 
 from makegood.accounts.models import Role
 from makegood.accounts.requests import token_user
+from makegood.api_types import Flag
 from makegood.cases.kinds import EventKind
 from makegood.cases.models import Case, CaseEvent, Feeling
 from makegood.cases.schemas import ErrorOut, ValidationErrorOut, storable_text
@@ -40,9 +41,9 @@ class CoachIn(BaseModel):
         description="The writer's role: a frontline employee's \"no\" blocks sending, a manager's only warns.",
         examples=[Role.FRONTLINE],
     )
-    first_reply: bool = Field(False, description="The first reply to the complaint: it should apologise.")
-    closing: bool = Field(True, description="The message closes the conversation: it should thank the customer.")
-    explanation_requested: bool = Field(
+    first_reply: Flag = Field(False, description="The first reply to the complaint: it should apologise.")
+    closing: Flag = Field(True, description="The message closes the conversation: it should thank the customer.")
+    explanation_requested: Flag = Field(
         False, description="The customer asked why it happened, so an explanation after the apology is welcome."
     )
 
@@ -72,7 +73,8 @@ class CoachOut(Schema):
 )
 def coach(request: HttpRequest, payload: CoachIn) -> CoachResult:
     """What to change in a message before sending it: saying no, passing the buck, blaming, an excuse
-    after the apology, a missing apology or thanks; each with its span and a suggested rewording.
+    after the apology, a non-apology ("sorry you feel that way"), a missing apology or thanks; each with
+    its span and a rewording suggested for the sentence found.
 
     This endpoint only advises, for the role given; sending a message must check again with the
     sender's own role (`coach_reply(text, role=role_of(user))`).
@@ -113,7 +115,7 @@ class StepIn(BaseModel):
         description="listen: what would make this right for the customer (also stored on the case).",
         json_schema_extra=_limit(MAX_STEP_TEXT),
     )
-    confirmed: bool | None = Field(
+    confirmed: Flag | None = Field(
         None, description="repeat_back (required): the customer confirmed it; false loops back to listen."
     )
     correction: str = Field(
@@ -126,7 +128,7 @@ class StepIn(BaseModel):
         description="empathy (required): the feeling named; the case keeps both it and the detected one.",
         json_schema_extra={"enum": ["", *Feeling.values]},
     )
-    accepted: bool = Field(True, description="solve: the customer accepts this as resolving the issue.")
+    accepted: Flag = Field(True, description="solve: the customer accepts this as resolving the issue.")
     suggestion: str = Field(
         "", description="thank: the customer's suggestion for doing better.", json_schema_extra=_limit(MAX_STEP_TEXT)
     )

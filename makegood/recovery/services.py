@@ -16,6 +16,7 @@ from makegood.cases.models import Case, Feeling, Status
 from makegood.cases.services import CaseActionError
 from makegood.cases.timeline import case_event_add, case_lock
 from makegood.recovery.models import RecoveryEventKind, RecoveryStep, StepKind, Suggestion
+from makegood.recovery.replies import case_words_check
 
 MAX_STEP_TEXT = 10_000
 
@@ -133,6 +134,8 @@ def recovery_step_record(
 
     data: dict[str, Any] = {}
     text = _clean_text(text, "text", required=kind != StepKind.EMPATHY)
+    if kind == StepKind.APOLOGIZE:
+        case_words_check(case=case, user=user, text=text)  # the reply form's rules, on the server
     case_fields: list[str] = []
     if kind == StepKind.LISTEN:
         data["questions"] = _clean_text(questions, "questions", required=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -15,6 +16,9 @@ from makegood.cases.services import CaseActionError
 
 # The money columns hold ten digits before the point.
 MAX_AMOUNT = Decimal(10) ** money.MAX_WHOLE_DIGITS
+# How an amount is written (the API schema's pattern too): ASCII digits and a decimal point; how
+# many decimals the currency allows is money.check_places' business.
+_PLAIN_AMOUNT = re.compile(rf"[0-9]+(\.[0-9]{{1,{money.MAX_PLACES}}})?")
 
 
 def parse_amount(value: object, *, currency: str, field: str = "amount", allow_none: bool = True) -> Decimal | None:
@@ -48,6 +52,9 @@ def parse_amount(value: object, *, currency: str, field: str = "amount", allow_n
         raise ValidationError({field: [str(exc)]}) from None
     if amount >= MAX_AMOUNT:
         raise ValidationError({field: ["That amount is too large."]})
+    if isinstance(value, str) and not _PLAIN_AMOUNT.fullmatch(value.strip()):
+        # Decimal also reads "1e1", "1_0" and other scripts' digits: not how anyone writes money.
+        raise ValidationError({field: [f"{value[:40]!r} is not an amount of money: write it like 12.50."]})
     return money.quantize(amount, currency)
 
 

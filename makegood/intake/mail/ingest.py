@@ -9,12 +9,14 @@ silently: robots' mail is recorded as ignored and unusable mail as rejected, raw
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -23,6 +25,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
@@ -33,8 +37,8 @@ from makegood.cases.services import case_add_customer_message
 from makegood.cases.timeline import case_event_add
 from makegood.intake.mail.parse import ParsedAttachment, ParsedMessage, parse_message, synthetic_message_id
 from makegood.intake.mail.sources import SourceMessage, open_source
-from makegood.intake.mail.text import strip_quoted
-from makegood.intake.models import InboundMessage, InboundStatus
+from makegood.intake.mail.text import HTML_CUT_NOTE, strip_quoted
+from makegood.intake.models import InboundAttempt, InboundMessage, InboundStatus
 from makegood.intake.opening import MAX_NAME, MAX_STORY, MAX_SUBJECT, case_open
 
 logger = logging.getLogger(__name__)
@@ -75,6 +79,7 @@ class IngestResult:
 class IngestSummary:
     counts: Counter[str] = field(default_factory=Counter)
     errors: int = 0
+    set_aside: int = 0
 
     @property
     def total(self) -> int:
@@ -84,6 +89,8 @@ class IngestSummary:
         parts = [f"{self.counts[outcome]} {outcome}" for outcome in Outcome]
         if self.errors:
             parts.append(f"{self.errors} failed (left unread, to retry)")
+        if self.set_aside:
+            parts.append(f"{self.set_aside} set aside after failing {settings.MAKEGOOD_MAIL_MAX_ATTEMPTS} times")
         noun = "message" if self.total == 1 else "messages"
         return f"{self.total} {noun}: " + ", ".join(parts)
 
@@ -131,10 +138,10 @@ def email_ingest(raw: bytes, *, received_at: datetime | None = None) -> IngestRe
                 subject=message.subject[:998],
                 received_at=now,
             )
-            case, outcome = _deliver(message, now=now, saved_files=saved_files)
+            case, outcome = _deliver(message, now=now, saved_files=saved_files, inbound=inbound, raw=raw)
             inbound.case = case
             inbound.status = InboundStatus.OPENED_CASE if outcome == Outcome.OPENED else InboundStatus.ADDED_TO_CASE
-            inbound.save(update_fields=["case", "status"])
+            inbound.save(update_fields=["case", "status", "raw", "raw_compressed", "raw_kept_until"])
     except IntegrityError:
         _delete_files(saved_files)
         existing = InboundMessage.objects.filter(message_id=message.message_id).select_related("case").first()
@@ -158,14 +165,26 @@ def messages_ingest(messages: Iterable[SourceMessage], *, on_result: ResultCallb
     """Ingest every message of a source, marking each one read in its mailbox once it is recorded.
 
     A message that fails unexpectedly (the database is down) stays unread so that the next run
-    retries it; `on_result` then gets None.
+    retries it; `on_result` then gets None. Each try is counted first (`InboundAttempt`): a
+    message that keeps failing, or that brings the process down, is set aside after
+    `MAKEGOOD_MAIL_MAX_ATTEMPTS` tries (rejected and kept raw for a person, who can retry it from
+    the admin), so it cannot hold up the rest of the mailbox run after run.
     """
     summary = IngestSummary()
     for item in messages:
+        digest = hashlib.sha256(item.raw).hexdigest()
         try:
-            result = email_ingest(item.raw)
-        except Exception:
+            tries = _attempt_begin(digest)
+            if tries > settings.MAKEGOOD_MAIL_MAX_ATTEMPTS:
+                result = _set_aside(item.raw, digest, tries - 1)
+                summary.set_aside += 1
+            else:
+                result = email_ingest(item.raw)
+            InboundAttempt.objects.filter(digest=digest).delete()
+        except Exception as exc:
             logger.exception("E-mail %s could not be ingested; it stays unread for the next run", item.label)
+            with suppress(Exception):  # the database itself may be what failed
+                _attempt_failed(digest, exc)
             summary.errors += 1
             if on_result is not None:
                 on_result(item, None)
@@ -175,6 +194,66 @@ def messages_ingest(messages: Iterable[SourceMessage], *, on_result: ResultCallb
         if on_result is not None:
             on_result(item, result)
     return summary
+
+
+def _attempt_begin(digest: str) -> int:
+    """Count one more try of this message, committed before the try starts; the count so far."""
+    now = timezone.now()
+    InboundAttempt.objects.get_or_create(digest=digest)
+    InboundAttempt.objects.filter(digest=digest).update(attempts=F("attempts") + 1, last_at=now)
+    return InboundAttempt.objects.values_list("attempts", flat=True).get(digest=digest)
+
+
+def _attempt_failed(digest: str, exc: BaseException) -> None:
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    InboundAttempt.objects.filter(digest=digest).update(last_error=error)
+
+
+def _set_aside(raw: bytes, digest: str, failures: int) -> IngestResult:
+    """Stop trying: keep the message as rejected, with why, for a person to look at and retry."""
+    last_error = InboundAttempt.objects.filter(digest=digest).values_list("last_error", flat=True).first() or ""
+    reason = (
+        f"set aside after {failures} failed attempts to read it"
+        f"{f' (last error: {last_error})' if last_error else ' (the process stopped while reading it)'}; "
+        "retry it from the admin once the cause is fixed"
+    )
+    try:
+        message: ParsedMessage | None = parse_message(raw)
+    except Exception:
+        message = None
+    message_id = message.message_id if message is not None else synthetic_message_id(raw)
+    logger.error("E-mail %s set aside after %d failed attempts", message_id, failures)
+    return _record(message_id, Outcome.REJECTED, raw=raw, reason=reason, received_at=timezone.now(), message=message)
+
+
+def inbound_retry(*, inbound: InboundMessage) -> IngestResult:
+    """Read a rejected message again (after fixing what made it fail): the administrators' retry.
+
+    The rejected record is replaced by whatever the message becomes now; if reading it fails
+    again the record stays as it was and the error propagates.
+    """
+    if inbound.status != InboundStatus.REJECTED:
+        raise ValidationError("Only a rejected message can be retried.")
+    raw = inbound.raw_message
+    if not raw:
+        raise ValidationError("The message as received is no longer kept, so it cannot be read again.")
+    with transaction.atomic():
+        InboundMessage.objects.filter(pk=inbound.pk).delete()
+        result = email_ingest(raw, received_at=inbound.received_at)
+    InboundAttempt.objects.filter(digest=hashlib.sha256(raw).hexdigest()).delete()
+    return result
+
+
+def raw_mail_expire(*, now: datetime | None = None) -> int:
+    """Forget the raw messages whose retention has passed; how many were cleared."""
+    return InboundMessage.objects.filter(raw_kept_until__lt=now or timezone.now()).update(
+        raw=b"", raw_compressed=False, raw_kept_until=None
+    )
+
+
+def _raw_kept_until(now: datetime) -> datetime | None:
+    days = settings.MAKEGOOD_MAIL_RAW_RETENTION_DAYS
+    return now + timedelta(days=days) if days > 0 else None
 
 
 def mailbox_ingest(*, url: str, on_result: ResultCallback | None = None) -> IngestSummary:
@@ -220,7 +299,9 @@ def _check_usable(message: ParsedMessage, raw: bytes) -> None:
         raise _Unusable("empty message: no text and no attachments")
 
 
-def _deliver(message: ParsedMessage, *, now: datetime, saved_files: list[str]) -> tuple[Case, Outcome]:
+def _deliver(
+    message: ParsedMessage, *, now: datetime, saved_files: list[str], inbound: InboundMessage, raw: bytes
+) -> tuple[Case, Outcome]:
     notes: list[str] = []
     mentioned = find_reference(message.subject)
     target = _case_for_reference(*mentioned) if mentioned else None
@@ -266,9 +347,24 @@ def _deliver(message: ParsedMessage, *, now: datetime, saved_files: list[str]) -
         )
     if outcome == Outcome.OPENED or refused:
         event.save(update_fields=["data"])
+    if refused or _was_cut(message, notes):
+        # Part of what the customer sent is not on the case: keep the message as received.
+        inbound.raw = InboundMessage.pack(raw)
+        inbound.raw_compressed = True
+        inbound.raw_kept_until = _raw_kept_until(now)
+        url = reverse("inbound_original", kwargs={"reference": case.reference, "inbound_id": inbound.pk})
+        until = f" until {inbound.raw_kept_until:%Y-%m-%d}" if inbound.raw_kept_until else ""
+        notes.append(f"The whole e-mail, exactly as received, is kept{until}: {settings.SITE_URL.rstrip('/')}{url}")
     if notes:
         case_event_add(case, kind=EventKind.NOTE, at=now, body="\n".join(notes), data={"source": "email"})
     return case, outcome
+
+
+def _was_cut(message: ParsedMessage, notes: list[str]) -> bool:
+    if HTML_CUT_NOTE in message.body:
+        notes.append("The e-mail's HTML was too long to convert in full; the text ends where the conversion stopped.")
+        return True
+    return len(message.body) > MAX_STORY
 
 
 def _validation_reason(exc: ValidationError) -> str:
@@ -296,13 +392,18 @@ def _fit(text: str, limit: int) -> str:
 
 
 def _fit_story(body: str, attachments: list[ParsedAttachment], notes: list[str]) -> str:
-    """The text for the timeline: never empty, never over the limit (the full text is then attached)."""
+    """The text for the timeline: never empty, never over the limit. The full text is attached
+    when it fits the attachment limit; either way the message as received is kept (`_deliver`)."""
     if not body:
         names = ", ".join(attachment.filename for attachment in attachments)
         return f"(No message text; the e-mail came with {len(attachments)} attachment(s): {names})"[:MAX_STORY]
     if len(body) <= MAX_STORY:
         return body
-    attachments.append(ParsedAttachment("message-full-text.txt", "text/plain", body.encode("utf-8")))
+    full_text = body.encode("utf-8")
+    if len(full_text) > settings.MAKEGOOD_MAX_ATTACHMENT_BYTES:
+        notes.append("The message was too long for the timeline, and its text too large to attach.")
+        return body[: MAX_STORY - 60].rstrip() + "\n\n[… continued in the e-mail as received, linked below]"
+    attachments.append(ParsedAttachment("message-full-text.txt", "text/plain", full_text))
     notes.append("The message was too long for the timeline; its full text is attached as message-full-text.txt.")
     return body[: MAX_STORY - 60].rstrip() + "\n\n[… continued in message-full-text.txt]"
 
@@ -370,7 +471,9 @@ def _record(
                 from_address=message.from_address[:254] if message else "",
                 subject=message.subject[:998] if message else "",
                 error=reason,
-                raw=raw,
+                raw=InboundMessage.pack(raw),
+                raw_compressed=True,
+                raw_kept_until=_raw_kept_until(received_at),
                 received_at=received_at,
             )
     except IntegrityError:

@@ -58,7 +58,7 @@ def test_garbage_on_stdin_is_rejected_kept_and_exits_non_zero(north):
     assert "stdin: rejected: not an e-mail message" in caught.value.output  # type: ignore[attr-defined]
     inbound = InboundMessage.objects.get()
     assert inbound.status == InboundStatus.REJECTED
-    assert bytes(inbound.raw) == eml("garbage.eml")
+    assert inbound.raw_message == eml("garbage.eml")
     assert Case.objects.count() == 0
 
 

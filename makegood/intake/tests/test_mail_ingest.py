@@ -56,7 +56,7 @@ def test_a_plain_email_opens_an_email_case_for_its_sender(north):
         case,
         "Dana.Whitfield@example.com",
     )
-    assert bytes(inbound.raw) == b""  # kept only for messages a person must look at
+    assert inbound.raw_message == b""  # kept only for messages a person must look at
 
 
 def test_the_sender_gets_an_acknowledgement_email_carrying_the_reference(north, django_capture_on_commit_callbacks):
@@ -130,7 +130,12 @@ def test_an_oversized_attachment_is_not_kept_but_noted_on_the_timeline(
         {"filename": "leak.mp4", "size": 6000, "content_type": "video/mp4"}
     ]
     note = case.events.get(kind=EventKind.NOTE)
-    assert note.body == "Attachment 'leak.mp4' (5.9 KB) was not kept: it is larger than the 1.0 KB limit."
+    refused, kept = note.body.split("\n")
+    assert refused == "Attachment 'leak.mp4' (5.9 KB) was not kept: it is larger than the 1.0 KB limit."
+    # Nothing the customer sent vanishes: the message as received is kept, and the note says where.
+    assert kept.startswith("The whole e-mail, exactly as received, is kept until ")
+    assert kept.endswith(f"/cases/{case.reference}/emails/{InboundMessage.objects.get().pk}/")
+    assert InboundMessage.objects.get().raw_message == eml("oversized_attachment.eml")
     # The customer is told too, so they can send it another way.
     assert "too large for us to keep, so we do not have it: leak.mp4." in mail.outbox[0].body
 
@@ -221,7 +226,7 @@ def test_auto_replies_and_bounces_are_recorded_as_ignored_and_open_nothing(
     inbound = InboundMessage.objects.get()
     assert inbound.status == InboundStatus.IGNORED
     assert reason in inbound.error
-    assert bytes(inbound.raw) == raw
+    assert inbound.raw_message == raw
 
 
 def test_our_own_acknowledgement_coming_back_is_ignored_not_answered(dana_case, django_capture_on_commit_callbacks):
@@ -254,7 +259,7 @@ def test_unusable_mail_is_rejected_with_a_reason_and_kept_raw(north, name, reaso
     inbound = InboundMessage.objects.get()
     assert (inbound.status, inbound.case) == (InboundStatus.REJECTED, None)
     assert reason in inbound.error
-    assert bytes(inbound.raw) == eml(name)
+    assert inbound.raw_message == eml(name)
 
 
 def test_a_rejected_message_read_again_is_a_duplicate_not_a_second_rejection(north):

@@ -76,7 +76,11 @@ CORPUS: tuple[Reply, ...] = (
             "Thanks for shopping with us,\n"
             "Amira"
         ),
-        ((Rule.SAYS_NO, "Unfortunately we don't accept"),),
+        (
+            (Rule.SAYS_NO, "Unfortunately we don't accept"),
+            # The rule cited right after the apology justifies it (an excuse, as well as a "no").
+            (Rule.EXCUSE_AFTER_APOLOGY, "Unfortunately we don't accept returns on sale items"),
+        ),
         first_reply=True,
     ),
     Reply(
@@ -177,6 +181,7 @@ CORPUS: tuple[Reply, ...] = (
         ),
         (
             (Rule.SAYS_NO, "Unfortunately we"),
+            (Rule.EXCUSE_AFTER_APOLOGY, "Unfortunately we have no record of your booking"),
             (Rule.SAYS_NO, "no record of"),
             (Rule.SAYS_NO, "nothing we could do"),
         ),
@@ -363,7 +368,10 @@ CORPUS: tuple[Reply, ...] = (
             "We're sorry for the delay to flight BA123. It was caused by the storm over the Channel, "
             "which is outside our control. Thank you for flying with us."
         ),
-        ((Rule.EXCUSE_AFTER_APOLOGY, "It was caused by the storm over the Channel"),),
+        (
+            (Rule.EXCUSE_AFTER_APOLOGY, "It was caused by the storm over the Channel"),
+            (Rule.BLAMES, "outside our control"),
+        ),
         first_reply=True,
     ),
     Reply(
@@ -603,7 +611,10 @@ CORPUS: tuple[Reply, ...] = (
     Reply(
         "telecom-out-of-hands",
         "Sorry, it's out of my hands now. The engineers decide when to visit. Thank you.",
-        ((Rule.PASSES_BUCK, "out of my hands"),),
+        (
+            (Rule.PASSES_BUCK, "out of my hands"),
+            (Rule.EXCUSE_AFTER_APOLOGY, "The engineers decide when to visit"),
+        ),
         first_reply=True,
     ),
     Reply(
@@ -793,7 +804,10 @@ CORPUS: tuple[Reply, ...] = (
             "I know, not good enough. I'm sorry. Sadly a refund to a different card isn't possible, "
             "but I can send you a cheque today. Thank you."
         ),
-        ((Rule.SAYS_NO, "isn't possible"),),
+        (
+            (Rule.EXCUSE_AFTER_APOLOGY, "Sadly a refund to a different card isn't possible"),
+            (Rule.SAYS_NO, "isn't possible"),
+        ),
     ),
     Reply(
         "hotel-overbooked-long",
@@ -888,5 +902,93 @@ CORPUS: tuple[Reply, ...] = (
             "ready to collect. Thank you for your patience."
         ),
         (),
+    ),
+    Reply(
+        "hotel-feel-that-way",
+        (
+            "Dear Mr. Okafor,\n\nI'm sorry you feel that way about your stay. I have passed your "
+            "comments to the housekeeping manager. Thank you for writing to us."
+        ),
+        ((Rule.NON_APOLOGY, "I'm sorry you feel that way"),),
+    ),
+    Reply(
+        "telecom-any-inconvenience",
+        (
+            "We apologise for any inconvenience this may have caused. Your line is working again "
+            "and the credit is on your next bill. Thanks for bearing with us."
+        ),
+        ((Rule.NON_APOLOGY, "apologise for any inconvenience this may have caused"),),
+        first_reply=True,
+    ),
+    Reply(
+        "shop-sorry-if-upset",
+        "Sorry if our e-mail upset you. The replacement ships today. Thank you!",
+        ((Rule.NON_APOLOGY, "Sorry if our e-mail upset you"),),
+    ),
+    # Replies on a social channel, mid-conversation: an @handle first, initials last, no closing thanks.
+    Reply(
+        "social-airline-ask-crew",
+        "@dana_k Sorry to hear that! Please speak to the cabin crew on board and they'll help with your seat. ^AM",
+        ((Rule.PASSES_BUCK, "speak to the cabin crew"),),
+        closing=False,
+    ),
+    Reply(
+        "social-telecom-no-outage",
+        "@sam_r We're not seeing any outages on our end. Have you tried restarting the router? -Jo",
+        (
+            (Rule.BLAMES, "We're not seeing any outages on our end"),
+            (Rule.SAYS_NO, "We're not seeing any outages on our end"),
+        ),
+        closing=False,
+    ),
+    Reply(
+        "social-shop-we-only",
+        "Hi Ana, we only deliver to addresses in the UK. What I can do is hold it in store for you.",
+        ((Rule.SAYS_NO, "we only deliver"),),
+        closing=False,
+    ),
+    Reply(
+        "social-bank-call-line",
+        "Please call our card team on 0345 600 0000 to get this sorted.",
+        ((Rule.PASSES_BUCK, "call our card team"),),
+        closing=False,
+    ),
+    Reply(
+        "social-games-no-news",
+        "There's no news on the next update at the moment. Keep an eye on our blog for announcements.",
+        ((Rule.SAYS_NO, "There's no news"),),
+        closing=False,
+    ),
+    Reply(
+        "social-shop-late-delivery",
+        "So sorry for the late delivery! Our drivers can only deliver until 8pm on weekdays.",
+        ((Rule.EXCUSE_AFTER_APOLOGY, "Our drivers can only deliver until 8pm on weekdays"),),
+        closing=False,
+    ),
+    Reply(
+        "social-app-support-link",
+        "Hi Priya, for help with the app itself you can reach our tech support team here: https://example.com/help",
+        ((Rule.PASSES_BUCK, "reach our tech support team"),),
+        closing=False,
+    ),
+    Reply(
+        "social-shop-dm-good",
+        "Sorry to hear this! Please DM us your order number and we'll get it sorted.",
+        (),
+        closing=False,
+    ),
+    Reply(
+        "social-store-callback-good",
+        (
+            "I've asked our store team to call you back today, and I'll check in with you tomorrow. "
+            "Thanks for bearing with us."
+        ),
+        (),
+    ),
+    Reply(
+        "social-refund-update-good",
+        "Thanks for waiting, Leo. Your refund was processed this morning and should show in 3-5 days.",
+        (),
+        closing=False,
     ),
 )

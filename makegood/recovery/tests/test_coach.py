@@ -402,7 +402,54 @@ def test_the_keyword_prefilter_never_hides_a_finding(monkeypatch):
     texts = [reply.text for reply in CORPUS] + [e.text for examples in EXAMPLES.values() for e in examples]
     with_prefilter = [coach_reply(text, role="frontline", first_reply=True) for text in texts]
 
-    unfiltered = tuple(dataclasses.replace(phrase, needles=("",)) for phrase in coach._PHRASES)
-    monkeypatch.setattr(coach, "_PHRASES", unfiltered)
+    unfiltered = tuple(dataclasses.replace(phrase, needles=("",)) for phrase in coach.PHRASES)
+    monkeypatch.setattr(coach, "PHRASES", unfiltered)
 
     assert [coach_reply(text, role="frontline", first_reply=True) for text in texts] == with_prefilter
+
+
+# Suggestions fitted to the sentence ------------------------------------------------------------------------
+
+
+def suggestion_for(text, rule):
+    [finding] = [f for f in coach_reply(text, role="frontline", closing=False).findings if f.rule == rule]
+    return finding.suggestion
+
+
+@pytest.mark.parametrize(
+    ("text", "party"),
+    [
+        ("Please contact the store about the refund.", "the store"),
+        ("You'll need to call your bank.", "your bank"),
+        ("I'd recommend speaking with the manufacturer.", "the manufacturer"),
+        ("They'll be happy to help you at the counter.", "them"),
+    ],
+)
+def test_a_hand_off_is_answered_by_contacting_that_party_yourself(text, party):
+    assert suggestion_for(text, Rule.PASSES_BUCK) == (
+        f"Make the call yourself: “I'll contact {party} for you and update you by …”"
+    )
+
+
+def test_sending_the_customer_to_another_of_our_lines_suggests_keeping_it_here():
+    suggestion = suggestion_for("Please reach out to us here: https://example.com/help", Rule.PASSES_BUCK)
+
+    assert "I'll look into this myself" in suggestion
+
+
+def test_a_no_is_answered_with_what_you_can_do_instead_of_the_thing_refused():
+    suggestion = suggestion_for("We are unable to change the name on the ticket.", Rule.SAYS_NO)
+
+    assert suggestion == "Say what you can do instead of “change the name on the ticket”: “What I can do is …”"
+
+
+def test_not_knowing_is_answered_with_finding_out():
+    assert "I'll find out" in suggestion_for("There's no information on that yet.", Rule.SAYS_NO)
+    assert "I'll find out" in suggestion_for("I couldn't find an order under that address.", Rule.SAYS_NO)
+
+
+def test_a_flat_no_keeps_its_own_suggestion():
+    assert (
+        suggestion_for("No, sorry.", Rule.SAYS_NO)
+        == "Replace the no with an option: “Let me see what I can do for you.”"
+    )

@@ -353,3 +353,17 @@ def test_the_suggestions_are_listed_read_only_in_the_admin(client, case, alice, 
     assert "Open earlier" in client.get("/admin/recovery/suggestion/").content.decode()
     assert client.get("/admin/recovery/suggestion/add/").status_code == 403
     assert client.get("/admin/recovery/scriptprompt/").status_code == 200
+
+
+def test_an_apology_saying_no_is_refused_on_the_page_with_the_coach_and_the_text_kept(owner, case, alice):
+    walk_to(case, alice, StepKind.REPEAT_BACK)
+    text = "I'm so sorry, but we were short-staffed. Unfortunately we can't refund it."
+
+    response = post_step(owner, case, "apologize", {"text": text})
+
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Not recorded: \u201cUnfortunately we can&#x27;t\u201d tells the customer no" in html
+    assert 'data-rule="says_no"' in html and 'data-rule="excuse_after_apology"' in html
+    assert "I&#x27;m so sorry, but we were short-staffed." in html
+    assert StepKind.APOLOGIZE not in kinds(case)

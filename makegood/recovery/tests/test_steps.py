@@ -112,3 +112,35 @@ def test_administrators_prompts_override_the_defaults(db):
     prompts = script_prompts("en")
     assert prompts[StepKind.THANK] == "Say thanks our way."
     assert prompts[StepKind.LISTEN] == DEFAULT_PROMPTS[StepKind.LISTEN]
+
+
+# The apology answers to the reply form's rules ------------------------------------------------------
+
+EXCUSE_AND_NO = "I'm so sorry, but we were short-staffed. Unfortunately we can't refund it."
+
+
+def test_a_frontline_apology_that_says_no_is_refused_like_a_reply_and_nothing_is_recorded(owned_case, alice):
+    record(owned_case, alice, StepKind.LISTEN, "Story")
+    with pytest.raises(ValidationError) as refused:
+        record(owned_case, alice, StepKind.APOLOGIZE, EXCUSE_AND_NO)
+    [message] = refused.value.message_dict["text"]
+    assert message.startswith("Not recorded: \u201cUnfortunately we can't\u201d tells the customer no")
+    assert not RecoveryStep.objects.filter(kind=StepKind.APOLOGIZE).exists()
+    assert not owned_case.events.filter(kind=RecoveryEventKind.RECOVERY_STEP, data__step=StepKind.APOLOGIZE).exists()
+
+
+def test_a_managers_apology_with_a_no_is_recorded_as_the_reply_form_would_send_it(bob):
+    case = case_take_ownership(case=make_case(), user=bob)
+    record(case, bob, StepKind.LISTEN, "Story")
+
+    step = record(case, bob, StepKind.APOLOGIZE, EXCUSE_AND_NO)
+
+    assert step.kind == StepKind.APOLOGIZE and step.text == EXCUSE_AND_NO
+
+
+def test_an_apology_without_a_no_is_recorded_whatever_else_the_coach_would_say(owned_case, alice):
+    record(owned_case, alice, StepKind.LISTEN, "Story")
+
+    step = record(owned_case, alice, StepKind.APOLOGIZE, "I'm so sorry, but we were short-staffed.")
+
+    assert step.kind == StepKind.APOLOGIZE

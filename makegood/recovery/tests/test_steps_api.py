@@ -280,3 +280,14 @@ def test_the_schema_declares_the_endpoints_and_their_answers(client):
     assert {"201", "404", "409", "422"} <= set(messages["post"]["responses"])
     refused = messages["post"]["responses"]["422"]["content"]["application/json"]["schema"]["$ref"]
     assert refused.endswith("/MessageRefusedOut")
+
+
+def test_an_apology_step_saying_no_is_a_422_like_the_reply_and_nothing_is_recorded(case, token):
+    call("post", steps_url(case), token, {"kind": "listen", "text": "It broke."})
+    call("post", steps_url(case), token, {"kind": "repeat_back", "text": "It broke.", "confirmed": True})
+
+    response = call("post", steps_url(case), token, {"kind": "apologize", "text": "Sorry. " + NO})
+
+    assert response.status_code == 422
+    assert response.json()["errors"]["text"][0].startswith("Not recorded: \u201cUnfortunately we can't\u201d")
+    assert not RecoveryStep.objects.filter(case=case, kind="apologize").exists()

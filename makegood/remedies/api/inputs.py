@@ -11,7 +11,7 @@ from typing import Any, Literal
 from ninja import Field
 from pydantic import BaseModel, field_validator
 
-from makegood import money
+from makegood.api_types import MONEY_PATTERN, BodyInt, Flag, Money, money_text
 from makegood.cases.models import LossKind, Severity
 from makegood.cases.schemas import storable_text
 from makegood.remedies.models import RemedyKind
@@ -21,17 +21,6 @@ MONEY_EXAMPLE = "12.50"
 MAX_MONEY_TEXT = 30
 
 
-def money_text(value: object) -> object:
-    """Money arrives as a string ("12.50") or a whole number; a JSON float is refused (inexact)."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool | float):
-        raise ValueError(f'Send amounts of money as strings such as "{MONEY_EXAMPLE}", not as JSON numbers.')
-    if isinstance(value, int):
-        return str(value)
-    raise ValueError(f'Send an amount of money as a string such as "{MONEY_EXAMPLE}".')
-
-
 def _money(description: str) -> Any:
     return Field(
         None,
@@ -39,7 +28,7 @@ def _money(description: str) -> Any:
         description=description + " A decimal string, more than zero, with no more decimals than the currency has "
         "(USD two, JPY none, BHD three).",
         examples=[MONEY_EXAMPLE],
-        json_schema_extra={"pattern": rf"^\d+(\.\d{{1,{money.MAX_PLACES}}})?$"},
+        json_schema_extra={"pattern": MONEY_PATTERN},
     )
 
 
@@ -56,12 +45,12 @@ def _currency() -> Any:
 
 
 class GrantIn(BaseModel):
-    remedy_type_id: int = Field(description="The remedy's `id` in `GET /api/v1/remedies`.", examples=[3])
-    amount: str | None = _money("Variable remedies (refunds, coupons, gift cards): how much. Fixed ones: omit.")
+    remedy_type_id: BodyInt = Field(description="The remedy's `id` in `GET /api/v1/remedies`.", examples=[3])
+    amount: Money | None = _money("Variable remedies (refunds, coupons, gift cards): how much. Fixed ones: omit.")
     currency: str | None = _currency()
     order_reference: str = Field("", max_length=MAX_ORDER_REFERENCE, description="Default: the case's external id.")
     note: str = Field("", max_length=MAX_NOTE)
-    authorization_id: int | None = Field(
+    authorization_id: BodyInt | None = Field(
         None, description="Grant a manager's approval (its id from the case's escalations) instead of own authority."
     )
 
@@ -76,8 +65,8 @@ class DemandIn(BaseModel):
         json_schema_extra={"enum": list(RemedyKind.values)},
         examples=["refund_full"],
     )
-    demand_amount: str | None = _money("How much the customer asks for.")
-    minimum_value: str | None = _money("The least the customer said they would accept (value to them).")
+    demand_amount: Money | None = _money("How much the customer asks for.")
+    minimum_value: Money | None = _money("The least the customer said they would accept (value to them).")
     currency: str | None = _currency()
     order_reference: str = Field(
         "", max_length=MAX_ORDER_REFERENCE, description="When the demand is granted at once. Default: the case's."
@@ -88,8 +77,8 @@ class DemandIn(BaseModel):
 
 
 class ChoiceIn(BaseModel):
-    index: int | None = Field(None, ge=0, le=9, description="The option the customer chose (0-based).")
-    none: bool = Field(False, description="`true`: the customer wants none of these (then escalate).")
+    index: BodyInt | None = Field(None, ge=0, le=9, description="The option the customer chose (0-based).")
+    none: Flag = Field(False, description="`true`: the customer wants none of these (then escalate).")
     order_reference: str = Field("", max_length=MAX_ORDER_REFERENCE)
 
     _text = field_validator("order_reference")(storable_text)
@@ -97,9 +86,9 @@ class ChoiceIn(BaseModel):
 
 class EscalationIn(BaseModel):
     note: str = Field("", max_length=MAX_NOTE, description="For the manager; the full story is attached.")
-    offer_id: int | None = Field(None, description="The declined offer; default: the case's latest.")
+    offer_id: BodyInt | None = Field(None, description="The declined offer; default: the case's latest.")
     demand_kind: str | None = Field(None, json_schema_extra={"enum": list(RemedyKind.values)})
-    demand_amount: str | None = _money("Default: the offer's demand.")
+    demand_amount: Money | None = _money("Default: the offer's demand.")
     currency: str | None = _currency()
 
     _money_check = field_validator("demand_amount", mode="before")(money_text)
@@ -112,8 +101,8 @@ class DecisionIn(BaseModel):
         "contact the customer personally."
     )
     note: str = Field("", max_length=MAX_NOTE)
-    remedy_type_id: int | None = Field(None, description="Approve this remedy (default: what the customer asked).")
-    amount: str | None = _money("Approve up to this amount (default: the demand's).")
+    remedy_type_id: BodyInt | None = Field(None, description="Approve this remedy (default: what the customer asked).")
+    amount: Money | None = _money("Approve up to this amount (default: the demand's).")
 
     _money_check = field_validator("amount", mode="before")(money_text)
     _text = field_validator("note")(storable_text)
@@ -122,9 +111,9 @@ class DecisionIn(BaseModel):
 class LossIn(BaseModel):
     loss_kind: LossKind
     severity: Severity
-    loss_amount: str | None = _money("What the customer lost, if money.")
+    loss_amount: Money | None = _money("What the customer lost, if money.")
     loss_currency: str | None = _currency()
-    business_at_fault: bool = False
+    business_at_fault: Flag = False
 
     _money_check = field_validator("loss_amount", mode="before")(money_text)
     _text = field_validator("loss_currency")(storable_text)
