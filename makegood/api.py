@@ -262,6 +262,8 @@ def _register_routers() -> None:
     api.add_router("/v1", remedies_router)
     api.add_router("/v1", "makegood.followup.api.router")
     api.add_router("/v1/webhooks", webhooks_router)
+    api.add_router("/v1", "makegood.causes.api.router")
+    api.add_router("/v1", "makegood.improvement.api.router")
 
 
 _register_routers()

@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "makegood.recovery",
     "makegood.remedies",
     "makegood.followup",
+    "makegood.causes",
+    "makegood.improvement",
+    "makegood.history",
     "makegood.webhooks",
     "makegood.worker",
     "makegood.demo",
@@ -139,6 +142,9 @@ MAKEGOOD_PERIODIC_TASKS: dict[str, int] = {
     "makegood.cases.tasks.sweep_clocks": 15,
     "makegood.followup.tasks.sweep_followups": 60,
     "makegood.webhooks.tasks.sweep_deliveries": 60,
+    # Retrains only when enough new causes were labelled; watches every cause for a rise (CUSUM).
+    "makegood.causes.tasks.retrain_causes": 3600,
+    "makegood.improvement.tasks.watch_causes": 3600,
     "makegood.intake.tasks.sweep_raw_mail": 3600,
 }
 # Each worker process records a heartbeat this often (seconds); a task still RUNNING under a

@@ -30,4 +30,7 @@ urlpatterns = [
     path("", include("makegood.recovery.urls")),
     path("", include("makegood.remedies.urls")),
     path("", include("makegood.followup.urls")),
+    path("", include("makegood.causes.urls")),
+    path("", include("makegood.improvement.urls")),
+    path("", include("makegood.history.urls")),
 ]

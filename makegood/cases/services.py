@@ -16,6 +16,7 @@ from makegood.accounts.roles import can_view_case
 from makegood.cases import signals, tasks
 from makegood.cases.audit import audit_record
 from makegood.cases.clock import first_response_due
+from makegood.cases.guards import resolve_guards_check
 from makegood.cases.kinds import EventKind, NotificationKind
 from makegood.cases.models import Case, CaseEvent, Priority, Status
 from makegood.cases.timeline import case_event_add, case_lock, managers_of, notify_owner_or_team
@@ -138,6 +139,8 @@ def case_resolve(*, case: Case, user: User, resolution: str, at: datetime | None
     case = case_lock(case)
     if case.owner_id != user.pk:
         raise CaseActionError("Only the case's owner can resolve it.")
+    # The stages' conditions (a root cause, say): cases/guards.py.
+    resolve_guards_check(case, user)
     _change_status(case, to=Status.RESOLVED, actor=user, note=resolution, at=at)
     case.save()
     signals.case_resolved.send(sender=Case, case=case, actor=user, at=case.resolved_at)

@@ -68,6 +68,7 @@ class PlannedCase:
     loss_amount: Decimal | None = None
     severity: str = ""
     business_at_fault: bool = False
+    kind: str = ""  # the complaint's key (content.py): its root cause in the demo
 
     @property
     def status(self) -> str:
@@ -247,6 +248,7 @@ class _Planner:
             loss_amount=loss.amount_for(slots) if loss else None,
             severity=loss.severity if loss else "",
             business_at_fault=loss.at_fault if loss else False,
+            kind=complaint.key,
         )
 
     def steps(

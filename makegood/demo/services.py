@@ -23,6 +23,7 @@ from makegood.accounts.models import Role, Team
 from makegood.accounts.services import api_token_issue, staff_create_or_update, team_get_or_create
 from makegood.cases.models import Case
 from makegood.cases.services import case_add_customer_message, case_record_response, case_resolve, case_take_ownership
+from makegood.causes.demo import demo_cause_set
 from makegood.demo import content
 from makegood.demo.builders import PlannedCase, StepKind, demo_plan
 from makegood.followup.models import FollowUp, State
@@ -159,6 +160,8 @@ def _load_case(planned: PlannedCase, *, teams: dict[str, Team], users: dict[str,
         elif step.kind is StepKind.MESSAGE:
             case_add_customer_message(case=case, body=step.body, at=step.at)
         else:
+            # Resolving needs a root cause (causes/demo.py), as it does for staff.
+            demo_cause_set(case=case, kind=planned.kind, user=users[step.actor], at=step.at)
             case = case_resolve(case=case, user=users[step.actor], resolution=step.body, at=step.at)
     return case
 

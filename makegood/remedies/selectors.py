@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from makegood import money as amounts
@@ -328,3 +328,13 @@ def grants_for_case(*, case: Case) -> QuerySet[Grant]:
     return Grant.objects.filter(case=case).select_related(
         "case", "granted_by", "charged_to", "authorized_by", "remedy_type"
     )
+
+
+def remedy_cost_by(*, cases: QuerySet[Case], key: str) -> dict[tuple[Any, str], Decimal]:
+    """What the remedies granted on `cases` cost, summed in the database per `key` (a lookup path
+    from the case, such as `root_cause__cause`) and currency: for reports of other stages, which
+    never read the ledger themselves."""
+    rows = (
+        Grant.objects.filter(case__in=cases).values(f"case__{key}", "currency").annotate(total=Sum("cost")).order_by()
+    )
+    return {(row[f"case__{key}"], row["currency"]): row["total"] for row in rows}

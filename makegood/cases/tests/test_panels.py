@@ -32,7 +32,7 @@ def side_panel_names(client, case):
 def test_the_installed_stages_place_their_cards_between_the_cores_in_order(client, alice):
     case = case_take_ownership(case=make_case(), user=alice)
     client.force_login(alice)
-    assert side_panel_names(client, case) == ["recovery", "respond", "resolve", "followup"]
+    assert side_panel_names(client, case) == ["recovery", "respond", "cause", "resolve", "followup"]
     response = client.get(f"/cases/{case.reference}/")
     assert [shown.name for shown in response.context["main_panels"]] == ["remedies"]
 

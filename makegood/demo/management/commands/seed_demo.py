@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from makegood.cases.models import Case
 from makegood.demo import content
 from makegood.demo.services import DEFAULT_CASES, DEFAULT_SEED, DemoLogin, demo_load, demo_logins
+from makegood.improvement.demo import improvement_demo_load
 
 
 class Command(BaseCommand):
@@ -27,6 +28,11 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--cases", type=int, default=DEFAULT_CASES, help="How many cases to create (default %(default)s)."
+        )
+        parser.add_argument(
+            "--no-history",
+            action="store_true",
+            help="Leave out the year of history, fixes and suggestions (loaded with the default number of cases).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -45,6 +51,8 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         loaded = demo_load(seed=options["seed"], cases=cases)
+        # The year of history is shaped around the default demo's 90 days (improvement/demo.py).
+        loop = improvement_demo_load() if cases == DEFAULT_CASES and not options["no_history"] else {}
         elapsed = time.monotonic() - started
         channels = ", ".join(f"{name} {n}" for name, n in sorted(loaded.cases_by_channel.items()))
         statuses = ", ".join(f"{name} {n}" for name, n in sorted(loaded.cases_by_status.items()))
@@ -56,6 +64,10 @@ class Command(BaseCommand):
         )
         if loaded.case_count:
             self.stdout.write(f"  by channel: {channels}\n  by status:  {statuses}")
+        if loop.get("history"):
+            self.stdout.write(
+                f"  and a year of history ({loop['history']} past complaints with their causes) for /improvement/"
+            )
         self._print_logins(loaded.logins, loaded.password)
         self.stdout.write(
             f"\nAPI token for {loaded.api_username} (frontline, Online Desk); shown only now:\n"
