@@ -146,7 +146,8 @@ def test_a_follow_up_answer_posts_follow_up_answered_with_the_answer_and_the_cas
         },
     }
     assert body["data"]["follow_up"]["sent_at"] is not None
-    assert "555" not in request.body.decode() and "Dana" not in request.body.decode()
+    sent = request.body.decode()
+    assert "555 0100" not in sent and "5550100" not in sent and "Dana" not in sent
 
 
 def test_a_follow_up_answered_payload_survives_a_follow_up_without_an_answer_or_a_case(
