@@ -142,6 +142,7 @@ MAKEGOOD_PERIODIC_TASKS: dict[str, int] = {
     "makegood.cases.tasks.sweep_clocks": 15,
     "makegood.followup.tasks.sweep_followups": 60,
     "makegood.webhooks.tasks.sweep_deliveries": 60,
+    "makegood.remedies.payment_tasks.sweep_payments": 60,
     # Retrains only when enough new causes were labelled; watches every cause for a rise (CUSUM).
     "makegood.causes.tasks.retrain_causes": 3600,
     "makegood.improvement.tasks.watch_causes": 3600,
@@ -187,6 +188,11 @@ WHITENOISE_USE_FINDERS = True
 # Where refunds are announced to the payment system (HMAC-signed); unset, they wait as pending.
 MAKEGOOD_PAYMENT_WEBHOOK_URL = env.str("MAKEGOOD_PAYMENT_WEBHOOK_URL", default="")
 MAKEGOOD_PAYMENT_WEBHOOK_SECRET = env.str("MAKEGOOD_PAYMENT_WEBHOOK_SECRET", default="")
+# A payment not confirmed within this many business days (8 opening hours each at a team with
+# opening hours, else 24 hours) alerts its owner and a manager, once.
+MAKEGOOD_PAYMENT_CONFIRM_BUSINESS_DAYS = env.float("MAKEGOOD_PAYMENT_CONFIRM_BUSINESS_DAYS", default=1.0)
+# A signed payment confirmation older (or newer) than this many seconds is refused.
+MAKEGOOD_PAYMENT_CALLBACK_TOLERANCE_SECONDS = env.int("MAKEGOOD_PAYMENT_CALLBACK_TOLERANCE_SECONDS", default=300)
 
 # Request bodies: a complaint is text, attachments come by e-mail.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024

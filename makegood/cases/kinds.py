@@ -29,6 +29,7 @@ class EventKind(models.TextChoices):
     NOTE = "note", "Internal note"
     STATUS_CHANGED = "status_changed", "Status changed"
     REOPENED = "reopened", "Reopened"
+    PRIORITY_RAISED = "priority_raised", "Priority raised"
     CLOCK_ALERT = "clock_alert", "First-response clock about to run out"
     CLOCK_BREACHED = "clock_breached", "First-response target missed"
 

@@ -191,6 +191,21 @@ def case_reopen(*, case: Case, reason: str, actor: User | None = None, at: datet
     return case
 
 
+@transaction.atomic
+def case_priority_raise(*, case: Case, reason: str, actor: User | None = None, at: datetime | None = None) -> Case:
+    """Something went wrong again on a case still being handled (a payment failed): it comes first
+    in the queue, as a reopened one does, without changing its status. Idempotent."""
+    case = case_lock(case)
+    if case.priority == Priority.HIGH:
+        return case
+    now = at or timezone.now()
+    case.priority = Priority.HIGH
+    case.save(update_fields=["priority"])
+    case_event_add(case, kind=EventKind.PRIORITY_RAISED, at=now, actor=actor, body=reason, data={"to": Priority.HIGH})
+    audit_record(actor=actor, action="case.priority_raised", obj=case, changes={"priority": Priority.HIGH}, at=now)
+    return case
+
+
 def _notify_reopen(case: Case, *, reason: str, at: datetime) -> None:
     managers = managers_of(case) if case.reopen_count >= MANAGER_NOTIFIED_FROM_REOPEN else []
     notify_owner_or_team(

@@ -14,6 +14,7 @@ from makegood.remedies.models import (
     Grant,
     Offer,
     OutboundEvent,
+    Payment,
     RemedyType,
     RoleAuthority,
 )
@@ -75,3 +76,12 @@ class EscalationAdmin(ReadOnlyAdmin):
 class OutboundEventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "topic", "kind", "status", "attempts", "delivered_at"]
     list_filter = ["status", "kind"]
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    """Looked at here; paid or failed only through the payments to make or the payment system."""
+
+    list_display = ["created_at", "case", "amount", "currency", "status", "route", "responsible", "due_at"]
+    list_filter = ["status", "route", "currency"]
+    list_select_related = ["case", "responsible"]

@@ -16,11 +16,19 @@ class RemedyEventKind(models.TextChoices):
     TAKEN_OVER = "remedy_taken_over", "Taken over by a manager"
     # Written by the delivery of a grant (the e-mail with its code, the refund to the payment system).
     DELIVERED = "remedy_delivered", "Remedy delivered"
+    # A payment's life (payments.py): to pay, sent, paid, failed, late.
+    PAYMENT_TO_PAY = "remedy_payment_to_pay", "Payment to make"
+    PAYMENT_SENT = "remedy_payment_sent", "Payment sent"
+    PAYMENT_CONFIRMED = "remedy_payment_paid", "Payment confirmed"
+    PAYMENT_FAILED = "remedy_payment_failed", "Payment failed"
+    PAYMENT_LATE = "remedy_payment_late", "Payment not confirmed in time"
 
 
 class RemedyNotificationKind(models.TextChoices):
     # Notification.kind holds 20 characters.
     APPROVED = "remedy_approved", "Approval to deliver"
+    PAYMENT_LATE = "payment_late", "Payment not confirmed in time"
+    PAYMENT_FAILED = "payment_failed", "Payment failed"
 
 
 # What the timeline lines were before they had kinds of their own: notes whose data["remedies"]

@@ -513,3 +513,23 @@ class OutboundEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic} for grant {self.grant_id} ({self.status})"
+
+
+# Payments live in their own module (this one is long); imported here so Django registers them.
+from makegood.remedies.payment_models import (  # noqa: E402
+    PAYMENT_OPEN,
+    PAYMENT_TRANSITIONS,
+    Payment,
+    PaymentCallback,
+    PaymentRoute,
+    PaymentStatus,
+)
+
+__all__ = [
+    "PAYMENT_OPEN",
+    "PAYMENT_TRANSITIONS",
+    "Payment",
+    "PaymentCallback",
+    "PaymentRoute",
+    "PaymentStatus",
+]

@@ -21,21 +21,21 @@ from makegood.cases.audit import audit_record
 from makegood.cases.models import Case, CaseEvent
 from makegood.cases.services import CaseActionError
 from makegood.cases.timeline import case_event_add, case_lock
-from makegood.remedies import tasks
+from makegood.remedies import payments, tasks
 from makegood.remedies.authority import Remaining, authority_remaining, case_restitution, money
 from makegood.remedies.entries import cost_and_value
 from makegood.remedies.kinds import RemedyEventKind
+from makegood.remedies.models import Authorization as AuthorizationModel
 from makegood.remedies.models import (
-    REFUND_KINDS,
     EmployeeAuthority,
     Grant,
     Offer,
     OutboundEvent,
     OutboundKind,
+    PaymentRoute,
     Purpose,
     RemedyType,
 )
-from makegood.remedies.models import Authorization as AuthorizationModel
 from makegood.remedies.research import RESTITUTION_FIT
 from makegood.remedies.rules import check_can_grant_on, check_currency, clean_text, parse_amount
 from makegood.worker.outbox import enqueue_on_commit
@@ -377,13 +377,16 @@ def _queue_delivery(grant: Grant, *, case: Case, now: datetime) -> None:
                 created_at=now,
             )
         )
-    if grant.kind in REFUND_KINDS:
+    payment = payments.payment_open(grant=grant, case=case, at=now) if payments.pays_money(grant.kind) else None
+    # Without a payment system the payment is a person's task (`payments.payment_open`): nothing
+    # is announced that nobody would collect.
+    if payment is not None and payment.route == PaymentRoute.PAYMENT_SYSTEM:
         events.append(
             OutboundEvent(
                 grant=grant,
                 kind=OutboundKind.PAYMENT_WEBHOOK,
                 topic="refund.granted",
-                payload=tasks.refund_payload(grant, case=case),
+                payload=tasks.refund_payload(grant, case=case, payment=payment),
                 created_at=now,
             )
         )

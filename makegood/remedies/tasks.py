@@ -24,7 +24,14 @@ from django_tasks import task
 from makegood.cases.kinds import EventKind
 from makegood.cases.models import Case, CaseEvent
 from makegood.cases.tasks import reply_subject
-from makegood.remedies.models import Grant, OutboundEvent, OutboundKind, OutboundStatus
+from makegood.remedies.models import Grant, OutboundEvent, OutboundKind, OutboundStatus, Payment
+from makegood.remedies.payments import (
+    PAID_EMAIL_TOPIC,
+    message_paid,
+    message_started,
+    payment_mark_sent,
+    pays_money,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -32,10 +39,13 @@ WEBHOOK_TIMEOUT_SECONDS = 10
 SIGNATURE_HEADER = "X-Makegood-Signature"
 
 
-def refund_payload(grant: Grant, *, case: Case) -> dict[str, Any]:
-    """What the payment system receives for a refund (amounts as exact decimal strings)."""
+def refund_payload(grant: Grant, *, case: Case, payment: Payment) -> dict[str, Any]:
+    """What the payment system receives for a refund (amounts as exact decimal strings). It answers
+    at `confirmation_url`, signed (`payment_callbacks`), once the money has moved or failed to."""
     return {
         "event": "refund.granted",
+        "payment_id": payment.pk,
+        "confirmation_url": f"{settings.SITE_URL.rstrip('/')}/api/v1/payments/{payment.pk}/confirmation",
         "grant_id": grant.pk,
         "case_reference": case.reference,
         "order_reference": grant.order_reference,
@@ -59,10 +69,18 @@ def _claim(event_id: int) -> bool:
 def _send_email(event: OutboundEvent) -> None:
     grant = event.grant
     case = grant.case
-    context = {"grant": grant, "case": case, "business_name": settings.BUSINESS_NAME}
+    context: dict[str, Any] = {"grant": grant, "case": case, "business_name": settings.BUSINESS_NAME}
+    template = "remedies/email/grant.txt"
+    if pays_money(grant.kind):
+        # Said as it is: started when granted, paid only once confirmed (`payments`).
+        payment = Payment.objects.get(grant=grant)
+        context["payment_started"] = message_started(grant.kind, payment.amount, payment.currency)
+        if event.topic == PAID_EMAIL_TOPIC:
+            template = "remedies/email/payment_paid.txt"
+            context["payment_paid"] = message_paid(grant.kind, payment.amount, payment.currency)
     EmailMessage(
         subject=reply_subject(case),
-        body=render_to_string("remedies/email/grant.txt", context),
+        body=render_to_string(template, context),
         to=[event.payload["to"]],
     ).send()
 
@@ -107,10 +125,14 @@ def deliver_outbound_event(event_id: int) -> None:
     now = timezone.now()
     OutboundEvent.objects.filter(pk=event_id).update(status=OutboundStatus.DELIVERED, delivered_at=now, last_error="")
     grant = event.grant
-    if event.kind == OutboundKind.EMAIL:
+    if event.kind == OutboundKind.EMAIL and event.topic == PAID_EMAIL_TOPIC:
+        body = f"E-mailed {event.payload['to']} that the payment has been made."
+    elif event.kind == OutboundKind.EMAIL:
         body = f"E-mailed {grant.name} to {event.payload['to']}" + (" with its code." if grant.code else ".")
     else:
         body = f"Refund of {grant.currency} {grant.cost:,.2f} sent to the payment system."
+        if event.payload.get("payment_id"):
+            payment_mark_sent(payment_id=event.payload["payment_id"], at=now)
     CaseEvent.objects.create(
         case=grant.case,
         kind=EventKind.NOTE,

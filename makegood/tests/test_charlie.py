@@ -19,7 +19,7 @@ from makegood.accounts.services import api_token_issue
 from makegood.cases.models import Attachment, Case, Notification
 from makegood.followup.models import FollowUp
 from makegood.intake.models import InboundMessage
-from makegood.remedies.models import Authorization, Escalation, Offer
+from makegood.remedies.models import Authorization, Escalation, Offer, Payment
 from makegood.tests.urlwalk import operations, pages
 
 OUTSIDER_TEAM = "old-town-store"  # jake (frontline) and anya (manager) in the demo
@@ -36,6 +36,7 @@ def their_ids() -> dict[str, str]:
         "offer_id": Offer.objects.filter(case__in=theirs).first(),
         "escalation_id": Escalation.objects.filter(case__in=theirs).first(),
         "authorization_id": Authorization.objects.filter(case__in=theirs).first(),
+        "payment_id": Payment.objects.filter(case__in=theirs).first(),
         "follow_up_id": FollowUp.objects.filter(case__in=theirs).first(),
         "inbound_id": InboundMessage.objects.filter(case__in=theirs).first(),
         "notification_id": Notification.objects.exclude(user__staff__team__slug=OUTSIDER_TEAM).first(),

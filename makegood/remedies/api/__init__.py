@@ -8,7 +8,7 @@ answered), 403 for a role that may not, 404 for a case one may not see. There is
 deny a customer: a manager approves or takes the case over.
 """
 
-from makegood.remedies.api import authority, catalog, escalations, grants, loss, options, state
+from makegood.remedies.api import authority, catalog, escalations, grants, loss, options, payments, state
 from makegood.remedies.api.common import router
 
-__all__ = ["authority", "catalog", "escalations", "grants", "loss", "options", "router", "state"]
+__all__ = ["authority", "catalog", "escalations", "grants", "loss", "options", "payments", "router", "state"]

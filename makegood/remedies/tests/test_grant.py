@@ -21,6 +21,8 @@ from makegood.remedies.models import (
     OutboundEvent,
     OutboundKind,
     OutboundStatus,
+    Payment,
+    PaymentStatus,
     RemedyKind,
     RemedyType,
 )
@@ -91,10 +93,15 @@ def test_nothing_is_emailed_before_the_transaction_commits(shop, alice, django_c
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         remedy_grant(case=case, user=alice, remedy_type=remedy("refund-partial"), amount="20", order_reference="A1")
     assert mail.outbox == []
-    assert len(callbacks) == 1  # the refund's webhook; no e-mail without an address
+    # No e-mail without an address, and no payment system configured: the refund is a person's task.
+    assert len(callbacks) == 0
+    assert Payment.objects.get(grant__case=case).status == PaymentStatus.TO_PAY
 
 
-def test_a_refund_is_recorded_for_the_payment_system_with_its_payload(shop, alice, django_capture_on_commit_callbacks):
+def test_a_refund_is_recorded_for_the_payment_system_with_its_payload(
+    shop, alice, settings, django_capture_on_commit_callbacks
+):
+    settings.MAKEGOOD_PAYMENT_WEBHOOK_URL = "https://payments.example.com/hooks/refunds"
     case = case_with_loss()
     with django_capture_on_commit_callbacks(execute=True):
         grant = remedy_grant(
@@ -105,8 +112,7 @@ def test_a_refund_is_recorded_for_the_payment_system_with_its_payload(shop, alic
     assert event.payload["amount"] == "25.50" and event.payload["currency"] == "USD"
     assert event.payload["order_reference"] == "SO-1001"
     assert event.payload["case_reference"] == case.reference
-    # No payment system URL is configured: the event waits to be collected.
-    assert event.status == OutboundStatus.PENDING
+    assert event.payload["payment_id"] == Payment.objects.get(grant=grant).pk
 
 
 class FakeResponse:
