@@ -26,6 +26,16 @@ class RemediesConfig(AppConfig):
         # The guided recovery's Solve step is the same panel: the same state, the same grants.
         register_case_panel("case_solve", remedies_panel)
         register_queue_panel("queue_top", Panel(name="authority", template="remedies/_queue_authority.html", order=10))
+        # The payments this person is to make (no payment system), loaded by htmx after the queue.
+        register_queue_panel(
+            "queue_top",
+            Panel(
+                name="payments",
+                template="remedies/_my_payments_slot.html",
+                order=15,
+                permission="remedies.confirm_payment",
+            ),
+        )
 
         # This process re-reads the catalog at once after an edit; other processes notice the
         # catalog's fingerprint change (see selectors.catalog_for).

@@ -23,7 +23,16 @@ from makegood.accounts.reports import Period, period
 from makegood.cases.kinds import EventKind
 from makegood.cases.models import Case, CaseEvent, Status
 from makegood.remedies.authority import ZERO, Policy, policy_merge
-from makegood.remedies.models import EmployeeAuthority, Escalation, Grant, Purpose, RoleAuthority
+from makegood.remedies.models import (
+    PAYMENT_OPEN,
+    EmployeeAuthority,
+    Escalation,
+    Grant,
+    Payment,
+    PaymentStatus,
+    Purpose,
+    RoleAuthority,
+)
 from makegood.remedies.rules import default_currency
 
 By = Literal["employee", "team"]
@@ -151,13 +160,14 @@ def report_authority_usage(*, first_day: date, last_day: date, team: Team | None
 def report_grants_by_remedy_type(
     *, first_day: date, last_day: date, team: Team | None = None, by: By = "employee"
 ) -> list[dict[str, Any]]:
-    """How many of each remedy, what they cost and were worth, per employee (who granted) or team."""
+    """How many of each remedy, what they cost and were worth, per employee (who granted) or team;
+    for remedies that pay money, how much of it was paid, is still pending and failed (`payments`)."""
     p = period(first_day, last_day)
     group = "granted_by" if by == "employee" else "case__team"
     rows = (
         _grants(p, team)
         .values(group, "remedy_type", "name", "kind", "purpose", "currency")
-        .annotate(grants=Count("pk"), cost=Sum("cost"), value=Sum("value"))
+        .annotate(grants=Count("pk"), cost=Sum("cost"), value=Sum("value"), **_payment_sums("payment__"))
         .order_by(group, "-cost", "remedy_type")
     )
     people = _people(r[group] for r in rows) if by == "employee" else {}
@@ -175,6 +185,45 @@ def report_grants_by_remedy_type(
             "grants": r["grants"],
             "cost": r["cost"],
             "value": r["value"],
+            "paid": r["paid"],
+            "pending": r["pending"],
+            "failed": r["failed"],
+        }
+        for r in rows
+    ]
+
+
+def _payment_sums(path: str) -> dict[str, Sum]:
+    """The amounts paid (confirmed), pending (to pay or sent) and failed, as aggregates over
+    payments reached by `path` ("" from Payment, "payment__" from Grant). None where none pays."""
+    status = f"{path}status"
+    return {
+        "paid": Sum(f"{path}amount", filter=Q(**{status: PaymentStatus.CONFIRMED})),
+        "pending": Sum(f"{path}amount", filter=Q(**{f"{status}__in": PAYMENT_OPEN})),
+        "failed": Sum(f"{path}amount", filter=Q(**{status: PaymentStatus.FAILED})),
+    }
+
+
+def report_payment_totals(*, first_day: date, last_day: date, team: Team | None = None) -> list[dict[str, Any]]:
+    """Per currency, the money promised by remedies granted in the period: paid (confirmed), pending
+    (not confirmed yet) and failed, apart. One grouped query."""
+    p = period(first_day, last_day)
+    payments = Payment.objects.filter(grant__granted_at__gte=p.start, grant__granted_at__lt=p.end)
+    if team is not None:
+        payments = payments.filter(case__team=team)
+    sums = _payment_sums("")
+    rows = (
+        payments.values("currency")
+        .annotate(payments=Count("pk"), paid=sums["paid"], pending=sums["pending"], failed=sums["failed"])
+        .order_by("currency")
+    )
+    return [
+        {
+            "currency": r["currency"],
+            "payments": r["payments"],
+            "paid": r["paid"] or ZERO,
+            "pending": r["pending"] or ZERO,
+            "failed": r["failed"] or ZERO,
         }
         for r in rows
     ]

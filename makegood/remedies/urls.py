@@ -1,6 +1,7 @@
 from django.urls import URLPattern, path
 
 from makegood.remedies import views
+from makegood.remedies.views import payments as payment_views
 
 urlpatterns: list[URLPattern] = [
     path("cases/<str:reference>/remedies/", views.remedies_panel, name="remedies_panel"),
@@ -22,4 +23,11 @@ urlpatterns: list[URLPattern] = [
     path("approvals/<int:escalation_id>/decide/", views.approval_decide_view, name="remedies_decide"),
     path("reports/remedies/", views.remedy_reports, name="remedies_reports"),
     path("remedies/authority/", views.authority_strip, name="remedies_authority"),
+    path("cases/<str:reference>/payments/", payment_views.case_payments, name="remedies_case_payments"),
+    path("payments/", payment_views.payments_to_make, name="remedies_payments"),
+    path("payments/mine/", payment_views.my_payments, name="remedies_my_payments"),
+    path("payments/<int:payment_id>/paid/", payment_views.payment_mark, {"outcome": "paid"}, name="remedies_paid"),
+    path(
+        "payments/<int:payment_id>/failed/", payment_views.payment_mark, {"outcome": "failed"}, name="remedies_failed"
+    ),
 ]

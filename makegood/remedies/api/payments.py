@@ -4,14 +4,18 @@ credential, see `remedies.payment_callbacks`)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, Schema, Status
 
+from makegood import money
+from makegood.accounts.reports import ReportFilterForm
 from makegood.accounts.requests import token_user
+from makegood.accounts.roles import report_scope
 from makegood.cases.schemas import ErrorOut, ValidationErrorOut
 from makegood.remedies.api.common import router
 from makegood.remedies.api.outputs import amount_of, username_of
@@ -24,6 +28,7 @@ from makegood.remedies.payment_callbacks import (
     payment_callback_receive,
 )
 from makegood.remedies.payments_selectors import payment_get_for_user, payments_visible_to
+from makegood.remedies.reports import report_payment_totals
 
 
 class PaymentOut(Schema):
@@ -141,3 +146,37 @@ def payment_confirmation(request: HttpRequest, payment_id: int) -> Status:
     except Payment.DoesNotExist:
         raise Http404("No such payment.") from None
     return Status(200, {"id": payment.pk, "status": payment.status})
+
+
+class PaymentTotalsOut(Schema):
+    currency: str
+    payments: int
+    paid: str = Field(description="Confirmed: the money has moved.")
+    pending: str = Field(description="To pay or sent, not confirmed yet.")
+    failed: str
+
+
+@router.get(
+    "/reports/payments",
+    response={200: list[PaymentTotalsOut], 401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut},
+    summary="Money promised by remedies: paid, pending and failed",
+    operation_id="report_payments",
+)
+def report_payments(
+    request: HttpRequest, first_day: date | None = None, last_day: date | None = None, team: str = ""
+) -> list[dict[str, Any]]:
+    """Per currency, for remedies granted from `first_day` to `last_day` (default: the last 30
+    days), on the team `team` (a slug; people who see one team always get their own)."""
+    user = token_user(request)
+    if not user.has_perm("remedies.view_remedy_reports"):
+        raise PermissionDenied("Your role may not see remedy reports.")
+    _teams, scope, _locked, visible = report_scope(user, team)
+    form = ReportFilterForm({"first_day": first_day, "last_day": last_day}, teams=[])
+    if not form.is_valid():
+        raise ValidationError({"first_day": [str(m) for messages in form.errors.values() for m in messages]})
+    if not visible:
+        return []
+    first, last = form.cleaned_data["first_day"], form.cleaned_data["last_day"]
+    rows = report_payment_totals(first_day=first, last_day=last, team=scope)
+    money_keys = ("paid", "pending", "failed")
+    return [{**row, **{key: money.as_text(row[key], row["currency"]) for key in money_keys}} for row in rows]

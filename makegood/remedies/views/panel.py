@@ -45,6 +45,7 @@ from makegood.remedies.forms import (
 from makegood.remedies.loss import case_loss_record
 from makegood.remedies.models import Authorization, Grant, Offer, RemedyType
 from makegood.remedies.offers import offer_choose, offer_decline
+from makegood.remedies.payments import payment_noun, pays_money
 from makegood.remedies.presenters import delivery_choices
 from makegood.remedies.services import remedy_grant
 from makegood.remedies.views.panel_context import (
@@ -120,6 +121,11 @@ def _granted_message(grant: Grant) -> str:
     text = f"Granted: {what}."
     if grant.purpose == "restitution":
         text += " It puts right what failed, so it does not count against your caps."
+    if pays_money(grant.kind):
+        text += (
+            f" The customer is told the {payment_noun(grant.kind)} has started, and that it has been paid only once "
+            "the payment is confirmed (see Payments)."
+        )
     if grant.code and grant.case.customer.email:
         text += f" The code {grant.code} is on its way to {grant.case.customer.email}."
     elif grant.code:

@@ -30,6 +30,7 @@ from makegood.remedies.loss import loss_amount_text, loss_describe
 from makegood.remedies.models import RemedyKind
 from makegood.remedies.options import Option
 from makegood.remedies.panel_state import RemedyPanel, remedy_panel_state
+from makegood.remedies.payments import pays_money
 from makegood.remedies.presenters import authorization_text, options_shown
 from makegood.remedies.rules import default_currency
 
@@ -180,6 +181,7 @@ def panel_context(request: HttpRequest, case: Case, forms: Forms | None = None) 
         if case.loss_amount is not None
         else "",
         "grants": state.grants,
+        "pays_money": any(pays_money(g.kind) for g in state.grants),
         "grants_cost": " + ".join(money_format(cost, c) for c, cost in sorted(state.grants_cost.items())),
         "offer": state.offer,
         "open_offer": open_offer,

@@ -31,6 +31,7 @@ from makegood.remedies.reports import (
     report_cost_per_recovered_case,
     report_first_contact_resolution,
     report_grants_by_remedy_type,
+    report_payment_totals,
     report_totals,
 )
 from makegood.remedies.rules import default_currency
@@ -168,6 +169,9 @@ TABLES: tuple[Table, ...] = (
             Column("grants", "Grants", N),
             Column("cost", "Cost", M),
             Column("value", "Value to customers", M),
+            Column("paid", "Paid", M),
+            Column("pending", "Payment pending", M),
+            Column("failed", "Payment failed", M),
         ),
         report_grants_by_remedy_type,
     ),
@@ -248,8 +252,13 @@ def remedy_reports(request: HttpRequest) -> HttpResponse:
     tables = []
     totals: dict[str, Any] | None = None
     costs: dict[str, Decimal] = {}
+    payments: list[dict[str, str]] = []
     if visible and form.is_valid():
         totals = report_totals(first_day=first, last_day=last, team=team)
+        payments = [
+            {key: _show(row[key], M, row["currency"]) for key in ("paid", "pending", "failed")}
+            for row in report_payment_totals(first_day=first, last_day=last, team=team)
+        ]
         memo: dict[str, Rows] = {}
         for table in TABLES:
             rows = table.rows(first, last, team, memo)
@@ -273,6 +282,7 @@ def remedy_reports(request: HttpRequest) -> HttpResponse:
         "visible": visible,
         "tables": tables,
         "totals": totals,
+        "payment_totals": payments,
         "totals_cost": " + ".join(_show(cost, M, currency) for currency, cost in sorted(costs.items()))
         or _show(ZERO, M, default_currency())
         if totals
