@@ -126,12 +126,16 @@ def test_with_a_payment_system_a_delivered_refund_is_sent_not_paid(
     settings.MAKEGOOD_PAYMENT_WEBHOOK_URL = "https://payments.example.com/hooks/refunds"
     settings.MAKEGOOD_PAYMENT_WEBHOOK_SECRET = "s3cret"
     sent = []
-    monkeypatch.setattr(
-        tasks.urllib.request, "urlopen", lambda request, timeout: sent.append(request) or FakeResponse()
-    )
+
+    def urlopen(request, timeout):
+        sent.append(request)
+        return FakeResponse()
+
+    monkeypatch.setattr(tasks.urllib.request, "urlopen", urlopen)
     case = owned_case(alice)
     with django_capture_on_commit_callbacks(execute=True):
         grant = refund(case, alice)
+    assert len(sent) == 1
     payment = Payment.objects.get(grant=grant)
     assert (payment.route, payment.status) == (PaymentRoute.PAYMENT_SYSTEM, PaymentStatus.SENT)
     assert payment.sent_at is not None
