@@ -26,6 +26,7 @@ from makegood.cases.services import case_add_customer_message, case_record_respo
 from makegood.causes.demo import demo_cause_set
 from makegood.demo import content
 from makegood.demo.builders import PlannedCase, StepKind, demo_plan
+from makegood.demo.payments import demo_payments
 from makegood.followup.models import FollowUp, State
 from makegood.intake.opening import case_open
 from makegood.remedies.catalogs import catalog_load
@@ -203,6 +204,7 @@ def demo_load(*, seed: int = DEFAULT_SEED, cases: int = DEFAULT_CASES, now: date
         users = _staff(teams)
         token = api_token_issue(user=users[content.INTEGRATION_USERNAME], name=content.INTEGRATION_TOKEN_NAME)
         loaded = [_load_case(planned, teams=teams, users=users) for planned in plan]
+        demo_payments(cases=loaded, now=now)
         _follow_ups_due_soon(now)
     ids = [case.pk for case in loaded]
     rows = Case.objects.filter(pk__in=ids).values_list("channel", "status")

@@ -56,7 +56,7 @@ def pays_money(kind: str) -> bool:
 
 
 def payment_noun(kind: str) -> str:
-    return "repayment of the wrong charge" if kind == RemedyKind.REVERSE_CHARGE else "refund"
+    return "refund of the wrong charge" if kind == RemedyKind.REVERSE_CHARGE else "refund"
 
 
 def message_started(kind: str, amount: Decimal, currency: str) -> str:

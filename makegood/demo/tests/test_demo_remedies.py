@@ -77,3 +77,57 @@ def test_the_double_charge_is_reversed_without_touching_the_compensation_cap(dem
     after = authority_remaining(user=priya, case_id=case.pk)
     assert (after.left_on_case, after.left_today) == (cap_before.left_on_case, cap_before.left_today)
     assert after.left_on_case == Decimal("50.00")
+
+
+def test_the_demo_has_payments_made_waiting_and_late_and_none_told_paid_before_it_is(demo):
+    from makegood.remedies.models import Payment, PaymentStatus
+
+    payments = list(Payment.objects.select_related("case").order_by("created_at"))
+    assert payments, "the demo shows the payment flow"
+    assert {p.status for p in payments} <= {PaymentStatus.CONFIRMED, PaymentStatus.TO_PAY}
+    showcases = {"WS-20417", "RC-488105"}
+    assert not [p for p in payments if p.case.external_id in showcases]  # left for a person
+    for payment in payments:
+        paid_lines = payment.case.events.filter(kind="remedy_payment_paid")
+        assert paid_lines.exists() == (payment.status == PaymentStatus.CONFIRMED)
+
+
+def test_the_double_charge_is_a_payment_the_customer_hears_is_paid_only_once_marked_paid(
+    demo, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from makegood.remedies.models import PaymentStatus
+    from makegood.remedies.payments import payment_record_outcome
+
+    case = Case.objects.get(external_id="RC-488105")
+    priya = User.objects.get(username="priya")
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = demand_answer(case=case, user=priya, demand_kind=RemedyKind.REVERSE_CHARGE, demand_amount="349.00")
+    payment = Grant.objects.get(pk=answer.grant.pk).payment
+    assert (payment.status, payment.responsible, payment.amount) == (PaymentStatus.TO_PAY, priya, Decimal("349.00"))
+    started = "We have started your refund of the wrong charge of $349.00; we will confirm when it has been paid."
+    paid = "Your refund of the wrong charge of $349.00 has been paid."
+    assert [m.to for m in mail.outbox if started in m.body] == [["hiro.walsh@example.org"]]
+    assert not [m for m in mail.outbox if paid in m.body]
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_record_outcome(payment_id=payment.pk, paid=True, actor=priya, reference="BANK-1")
+    assert [m.to for m in mail.outbox if paid in m.body] == [["hiro.walsh@example.org"]]
+
+
+def test_the_brake_refund_approved_by_the_manager_waits_for_sam_to_pay_it(demo, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from makegood.remedies.models import PaymentRoute, PaymentStatus, RemedyType
+    from makegood.remedies.services import remedy_grant
+
+    case = Case.objects.get(external_id="WS-20417")
+    sam, omar = User.objects.get(username="sam"), User.objects.get(username="omar")
+    refund = RemedyType.objects.get(catalog="online_shop", code="refund-partial")
+    with django_capture_on_commit_callbacks(execute=True):
+        grant = remedy_grant(case=case, user=omar, remedy_type=refund, amount="89.00", order_reference="WS-20417")
+    payment = grant.payment
+    # Sam owns the case: the refund is his to pay (no payment system in the demo).
+    assert (payment.route, payment.responsible, payment.status) == (PaymentRoute.PERSON, sam, PaymentStatus.TO_PAY)
+    assert not [m for m in mail.outbox if "Your refund of $89.00 has been paid." in m.body]
+    assert [m for m in mail.outbox if "We have started your refund of $89.00" in m.body]

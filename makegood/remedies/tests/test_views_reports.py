@@ -22,8 +22,9 @@ pytestmark = pytest.mark.django_db
 URL = "/reports/remedies/"
 NOVEMBER = {"first_day": "2026-11-01", "last_day": "2026-11-30"}
 # The page: the session, the user and their permissions, the header's role and team, the team list,
-# the totals and eight tables: a fixed number, however many grants, cases or people the period holds.
-PAGE_QUERIES = 35
+# the totals, the payments' paid / pending / failed (one grouped query) and eight tables: a fixed
+# number, however many grants, cases or people the period holds.
+PAGE_QUERIES = 36
 
 
 @pytest.fixture
