@@ -1,73 +1,55 @@
-"""The demo's money that was promised: a few open cases where a wrong charge was reversed, through
-the same services staff use, so the payment flow is there to look at as soon as the demo loads.
-
-One was marked paid by its owner (the customer was told it has been paid), one still waits and is
-past its business day (the worker's sweep alerts its owner and the manager), one was just granted.
-The two showcases (`losses.SHOWCASES`) are left for a person to put right themselves.
+"""The demo's money that was promised: every demo complaint of money taken wrongly gets the charge
+reversed by its owner as they take it, through the same services staff use, and marked paid by
+them before the case is resolved. Cases still open keep theirs waiting: past its business day,
+the worker's sweep alerts the owner and the manager. The two showcases (`losses.SHOWCASES`) are
+left for a person to put right themselves, so nothing is told "paid" before a person says so.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
-from makegood.cases.models import Case, LossKind, Status
+from makegood.cases.models import Case, LossKind
 from makegood.cases.services import CaseActionError
 from makegood.demo.losses import SHOWCASES
-from makegood.remedies.models import RemedyType
+from makegood.remedies.models import Payment, RemedyType
 from makegood.remedies.payments import payment_record_outcome
 from makegood.remedies.services import remedy_grant
 
-# How long before `now` each demo payment was granted, and whether its owner has marked it paid.
-DEMO_PAYMENTS: tuple[tuple[timedelta, bool], ...] = (
-    (timedelta(days=3), True),
-    (timedelta(days=4), False),
-    (timedelta(hours=2), False),
-)
+# The owner reverses the charge as they take the case, and sees the money has gone back this long
+# before resolving it (or as they resolve a case resolved at once).
+PAID_BEFORE_RESOLVING = timedelta(minutes=30)
+SHOWCASE_IDS = frozenset(showcase.external_id for showcase in SHOWCASES)
 
 
-def demo_payments(*, cases: list[Case], now: datetime) -> int:
-    """Reverse the wrong charge on up to three open, owned money cases (not the showcases); returns
-    how many payments were made."""
-    showcases = {showcase.external_id for showcase in SHOWCASES}
-    candidates = [
-        case
-        for case in sorted(cases, key=lambda c: c.received_at)
-        if case.status == Status.OPEN
-        and case.owner_id is not None
-        and case.loss_kind == LossKind.MONEY
-        and case.loss_amount is not None
-        and case.external_id not in showcases
-    ]
+def demo_payment_open(*, case: Case, owner: User, at: datetime) -> Payment | None:
+    """The wrong charge reversed on a money case (not a showcase), as restitution; None when the
+    case is not one, or the amount is beyond what the owner may restore alone."""
+    if case.loss_kind != LossKind.MONEY or case.loss_amount is None or case.external_id in SHOWCASE_IDS:
+        return None
     reverse = RemedyType.objects.filter(catalog="online_shop", code="reverse-charge", active=True).first()
-    if reverse is None:
-        return 0
-    made = 0
-    for case, (ago, paid) in zip(candidates, DEMO_PAYMENTS, strict=False):
-        owner, loss = case.owner, case.loss_amount
-        if owner is None or loss is None:
-            continue
-        granted_at = max(now - ago, case.owned_at or case.received_at)
-        amount = min(loss, reverse.max_amount or loss)
-        try:
-            grant = remedy_grant(
-                case=case,
-                user=owner,
-                remedy_type=reverse,
-                amount=amount,
-                order_reference=case.external_id or f"ORD-{case.pk}",
-                at=granted_at,
-            )
-        except (ValidationError, CaseActionError):
-            continue  # beyond what the owner may restore alone: left for a person, like the showcases
-        if paid:
-            payment_record_outcome(
-                payment_id=grant.payment.pk,
-                paid=True,
-                actor=owner,
-                reference=f"BANK-{case.pk:05d}",
-                at=granted_at + timedelta(hours=5),
-            )
-        made += 1
-    return made
+    if reverse is None or (reverse.max_amount is not None and case.loss_amount > reverse.max_amount):
+        return None
+    try:
+        grant = remedy_grant(
+            case=case,
+            user=owner,
+            remedy_type=reverse,
+            amount=case.loss_amount,
+            order_reference=case.external_id or f"ORD-{case.pk}",
+            at=at,
+        )
+    except (ValidationError, CaseActionError):
+        return None
+    return Payment.objects.get(grant=grant)
+
+
+def demo_payment_paid(*, payment: Payment, resolved_at: datetime) -> None:
+    """The person paying it marks it paid before the case is resolved (the bank's reference on it)."""
+    at = max(resolved_at - PAID_BEFORE_RESOLVING, payment.created_at)
+    payment_record_outcome(
+        payment_id=payment.pk, paid=True, actor=payment.responsible, reference=f"BANK-{payment.pk:05d}", at=at
+    )

@@ -26,7 +26,7 @@ from makegood.cases.services import case_add_customer_message, case_record_respo
 from makegood.causes.demo import demo_cause_set
 from makegood.demo import content
 from makegood.demo.builders import PlannedCase, StepKind, demo_plan
-from makegood.demo.payments import demo_payments
+from makegood.demo.payments import demo_payment_open, demo_payment_paid
 from makegood.followup.models import FollowUp, State
 from makegood.intake.opening import case_open
 from makegood.remedies.catalogs import catalog_load
@@ -142,6 +142,7 @@ def _load_case(planned: PlannedCase, *, teams: dict[str, Team], users: dict[str,
         created_by=users[planned.created_by] if planned.created_by else None,
         received_at=planned.received_at,
     )
+    payment = None
     for step in planned.steps:
         if step.kind is StepKind.OWN:
             case = case_take_ownership(case=case, user=users[step.actor], at=step.at)
@@ -156,6 +157,7 @@ def _load_case(planned: PlannedCase, *, teams: dict[str, Team], users: dict[str,
                     business_at_fault=planned.business_at_fault,
                     at=step.at,
                 )
+                payment = demo_payment_open(case=case, owner=users[step.actor], at=step.at)
         elif step.kind is StepKind.RESPOND:
             case_record_response(case=case, user=users[step.actor], kind=step.response_kind, body=step.body, at=step.at)
         elif step.kind is StepKind.MESSAGE:
@@ -163,6 +165,8 @@ def _load_case(planned: PlannedCase, *, teams: dict[str, Team], users: dict[str,
         else:
             # Resolving needs a root cause (causes/demo.py), as it does for staff.
             demo_cause_set(case=case, kind=planned.kind, user=users[step.actor], at=step.at)
+            if payment is not None:
+                demo_payment_paid(payment=payment, resolved_at=step.at)
             case = case_resolve(case=case, user=users[step.actor], resolution=step.body, at=step.at)
     return case
 
@@ -204,7 +208,6 @@ def demo_load(*, seed: int = DEFAULT_SEED, cases: int = DEFAULT_CASES, now: date
         users = _staff(teams)
         token = api_token_issue(user=users[content.INTEGRATION_USERNAME], name=content.INTEGRATION_TOKEN_NAME)
         loaded = [_load_case(planned, teams=teams, users=users) for planned in plan]
-        demo_payments(cases=loaded, now=now)
         _follow_ups_due_soon(now)
     ids = [case.pk for case in loaded]
     rows = Case.objects.filter(pk__in=ids).values_list("channel", "status")
