@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "makegood.causes",
     "makegood.improvement",
     "makegood.history",
+    "makegood.desk",
     "makegood.webhooks",
     "makegood.worker",
     "makegood.demo",
