@@ -58,7 +58,7 @@ def _open(at: datetime, channel: str, email: str, phone: str = "") -> Case:
         return make_case(channel=channel, customer_email=email, customer_phone=phone, received_at=at)
 
 
-def _step(at: datetime, fn, **kwargs):  # type: ignore[no-untyped-def]
+def _step(at: datetime, fn, **kwargs):
     with time_machine.travel(at, tick=False):
         return fn(at=at, **kwargs)
 
@@ -81,7 +81,7 @@ def _resolve_simply(case: Case, owner: User, *, respond: timedelta, resolve: tim
     start = case.received_at
     _step(start + M / 2 if respond > M else start + respond / 2, case_take_ownership, case=case, user=owner)
     _step(start + respond, case_record_response, case=case, user=owner, kind=kind, body="Spoke to them.")
-    return _step(start + resolve, case_resolve, case=case, user=owner, resolution="Put right.")  # type: ignore[no-any-return]
+    return _step(start + resolve, case_resolve, case=case, user=owner, resolution="Put right.")
 
 
 def _grant(case: Case, user: User, cost: str, value: str) -> None:
