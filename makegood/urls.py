@@ -34,4 +34,5 @@ urlpatterns = [
     path("", include("makegood.improvement.urls")),
     path("", include("makegood.history.urls")),
     path("", include("makegood.desk.urls")),
+    path("", include("makegood.insights.urls")),
 ]
