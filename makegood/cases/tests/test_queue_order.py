@@ -16,7 +16,6 @@ from makegood.cases.tests.factories import make_case
 pytestmark = pytest.mark.django_db
 
 
-
 def opened(at: str, channel: str, email: str, **fields: object) -> Case:
     with time_machine.travel(at, tick=False):
         case = make_case(channel=channel, customer_email=email)

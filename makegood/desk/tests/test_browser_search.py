@@ -5,15 +5,15 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
-from makegood.accounts.models import Role
-from makegood.cases.tests.factories import TeamFactory, make_case, make_staff
+from makegood.accounts.models import Role, Team
+from makegood.cases.tests.factories import make_case, make_staff
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_the_top_bar_search_finds_a_case_and_a_reference_opens_it(page: Page, live_server):
     cache.clear()
-    team = TeamFactory(name="Front Desk", receives_unrouted=True)
+    team = Team.objects.create(name="Front Desk", slug="front-desk", receives_unrouted=True)
     make_staff("erin", Role.FRONTLINE, team, first_name="Erin", last_name="Frost")
     case = make_case(customer_name="Dana Whitfield", story="The sofa arrived with a torn cushion.", team=team)
     make_case(customer_name="Sam Other", customer_email="sam@example.com", story="A late parcel.", team=team)
