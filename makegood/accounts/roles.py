@@ -44,6 +44,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "remedies.manage_payments",
         "causes.view_cause",
         "improvement.view_improvement",
+        "insights.view_insights",
     ],
     Role.PROCESS_OWNER: [
         "cases.view_case",
@@ -54,6 +55,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "causes.view_cause",
         "improvement.view_improvement",
         "improvement.manage_improvement",
+        "insights.view_insights",
     ],
     Role.ADMINISTRATOR: [
         "cases.view_case",
@@ -128,6 +130,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "improvement.view_improvement",
         "improvement.manage_improvement",
         "history.import_history",
+        "insights.view_insights",
         "intake.view_inboundmessage",
         "intake.retry_inboundmessage",
     ],
