@@ -24,7 +24,7 @@ from makegood.desk.search_index import TABLE, strip_accents
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
 RESULT_LIMIT = 50
-CANDIDATES = 1_000
+CANDIDATES = 500
 # Shorter terms match whole words only: a prefix of one or two letters matches half the index.
 PREFIX_FROM_CHARS = 3
 _TERM_RE = re.compile(r"[^\W_]+")

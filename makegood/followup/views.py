@@ -18,7 +18,7 @@ from makegood.accounts.requests import staff_user
 from makegood.accounts.roles import report_scope
 from makegood.cases.models import Status
 from makegood.cases.selectors import case_get_for_user
-from makegood.edges import form_add_service_errors
+from makegood.edges import form_add_service_errors, is_htmx
 from makegood.followup.forms import AnswerForm, CallAnswerForm
 from makegood.followup.links import LinkExpired, LinkInvalid, follow_up_from_token
 from makegood.followup.models import ANSWERABLE_STATES, FollowUp, FollowUpAnswer, Outcome, Via
@@ -128,8 +128,12 @@ def call_answer(request: HttpRequest, reference: str, follow_up_id: int) -> Http
 @permission_required("cases.view_case", raise_exception=True)
 @require_GET
 def calls(request: HttpRequest) -> HttpResponse:
-    """The queue's "calls to make": follow-up calls waiting for this person (loaded by htmx)."""
-    return render(request, "followup/_calls_list.html", {"calls": calls_to_make_for(staff_user(request))})
+    """The follow-up calls waiting for this person: the queue loads the list by htmx; opened
+    directly (the top navigation's "Calls") it is a page of its own."""
+    context = {"calls": calls_to_make_for(staff_user(request))}
+    if is_htmx(request):
+        return render(request, "followup/_calls_list.html", context)
+    return render(request, "followup/calls.html", context)
 
 
 # The managers' report ---------------------------------------------------------------------------
