@@ -12,13 +12,16 @@ from makegood.desk.models import CaseMerge
 
 
 def customer_card(page: CasePage) -> dict[str, Any]:
+    """One query: for an open case, the customer's other open cases; for a closed one, where it
+    was merged (a merged case is closed)."""
     case = page.case
-    merged_into = CaseMerge.objects.filter(source=case).select_related("target").first()
-    can_merge = page.user.has_perm("cases.respond_case") and merged_into is None and case.status != "closed"
+    if case.status == "closed":
+        merged_into = CaseMerge.objects.filter(source=case).select_related("target").first()
+        return {"other_open": [], "merged_into": merged_into, "can_merge": False}
     return {
-        "other_open": other_open_cases(page.user, case) if merged_into is None else [],
-        "merged_into": merged_into,
-        "can_merge": can_merge,
+        "other_open": other_open_cases(page.user, case),
+        "merged_into": None,
+        "can_merge": page.user.has_perm("cases.respond_case"),
     }
 
 
