@@ -6,21 +6,25 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from makegood.accounts.roles import team_id_of
+from makegood.accounts.roles import SEES_UNROUTED, team_id_of
 from makegood.cases.models import Case, parse_reference
 
 
 def cases_visible_to(user: User | AnonymousUser) -> QuerySet[Case]:
-    """The cases a person may see: everything for `view_all_cases`, else their team's and their own."""
+    """The cases a person may see: everything for `view_all_cases`, else their team's, those they
+    own, those they filed (an API client always reads back what it created) and, for managers, the
+    unrouted ones (in no team), so that no case is ever invisible. `can_view_case` says the same."""
     if not user.is_authenticated or not user.has_perm("cases.view_case"):
         return Case.objects.none()
     cases = Case.objects.all()
     if user.has_perm("cases.view_all_cases"):
         return cases
     team_id = team_id_of(user)
-    visible = Q(owner_id=user.pk)
+    visible = Q(owner_id=user.pk) | Q(created_by_id=user.pk)
     if team_id is not None:
         visible |= Q(team_id=team_id)
+    if user.has_perm(SEES_UNROUTED):
+        visible |= Q(team_id__isnull=True)
     return cases.filter(visible)
 
 

@@ -27,7 +27,7 @@ from makegood.cases.models import Attachment
 from makegood.cases.notifications import notification_mark_read, notification_rows, notifications_mark_all_read
 from makegood.cases.page import case_page_render
 from makegood.cases.panels import QueuePage, queue_assets, queue_panels
-from makegood.cases.queue import queue_for, queue_team_for
+from makegood.cases.queue import UNROUTED_SLUG, queue_for, queue_team_for
 from makegood.cases.selectors import case_get_for_user
 from makegood.cases.services import CaseActionError, case_resolve, case_take_ownership
 from makegood.edges import is_htmx
@@ -46,7 +46,7 @@ def _queue_context(request: HttpRequest, team_slug: str) -> dict[str, Any]:
     user = staff_user(request)
     team = queue_team_for(user, slug=team_slug)
     can_switch = user.has_perm("cases.view_all_cases")
-    team_param = team.slug if team is not None and team_slug else ""
+    team_param = (team.slug if team is not None else UNROUTED_SLUG) if team_slug else ""
     hidden = format_html('<input type="hidden" name="from" value="{}">', "queue")
     if team_param:
         hidden += format_html('<input type="hidden" name="team" value="{}">', team_param)
