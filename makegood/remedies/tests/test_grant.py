@@ -125,9 +125,12 @@ def test_a_refund_is_posted_signed_when_a_payment_url_is_configured(
     settings.MAKEGOOD_PAYMENT_WEBHOOK_URL = "https://payments.example.com/hooks/refunds"
     settings.MAKEGOOD_PAYMENT_WEBHOOK_SECRET = "s3cret"
     sent = []
-    monkeypatch.setattr(
-        tasks.urllib.request, "urlopen", lambda request, timeout: sent.append(request) or FakeResponse()
-    )
+
+    def urlopen(request, timeout):
+        sent.append(request)
+        return FakeResponse()
+
+    monkeypatch.setattr(tasks.urllib.request, "urlopen", urlopen)
     case = case_with_loss()
     with django_capture_on_commit_callbacks(execute=True):
         grant = remedy_grant(
