@@ -59,7 +59,7 @@ def test_with_no_team_at_all_a_case_is_read_back_and_shows_in_the_unrouted_queue
 def test_a_manager_sees_the_unrouted_cases_and_a_frontline_employee_does_not(client):
     token = issue_token("shop-integration")
     reference = post_case(client, token).json()["reference"]
-    north = TeamFactory(name="North")  # created after the case: the case stays in no team
+    north = TeamFactory.create(name="North")  # created after the case: the case stays in no team
     client.force_login(make_staff("mona", Role.MANAGER, north))
     assert reference in client.get("/queue/?team=unrouted").content.decode()
     assert client.get(f"/cases/{reference}/").status_code == 200
@@ -69,8 +69,8 @@ def test_a_manager_sees_the_unrouted_cases_and_a_frontline_employee_does_not(cli
 
 
 def test_with_teams_but_no_routing_complaints_go_to_the_first_team(client):
-    first = TeamFactory(name="Riverside")
-    TeamFactory(name="Harbour")
+    first = TeamFactory.create(name="Riverside")
+    TeamFactory.create(name="Harbour")
     assert not Team.objects.filter(receives_unrouted=True).exists()
     token = issue_token("shop-integration")
     reference = post_case(client, token).json()["reference"]
@@ -82,8 +82,8 @@ def test_with_teams_but_no_routing_complaints_go_to_the_first_team(client):
 
 
 def test_a_client_reads_back_a_case_it_filed_for_another_team(client):
-    TeamFactory(name="North", receives_unrouted=True)
-    TeamFactory(name="South")
+    TeamFactory.create(name="North", receives_unrouted=True)
+    TeamFactory.create(name="South")
     token = issue_token("shop-integration", "--team", "north")
     reference = post_case(client, token, team="south").json()["reference"]
     assert Case.objects.get().team.slug == "south"

@@ -25,8 +25,8 @@ def log_in(page: Page, base: str, username: str) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_a_transfer_is_seen_by_both_teams_and_the_customer_keeps_one_owner(browser: Browser, live_server):
     cache.clear()
-    online = TeamFactory(name="Online Desk", receives_unrouted=True)
-    riverside = TeamFactory(name="Riverside Store")
+    online = TeamFactory.create(name="Online Desk", receives_unrouted=True)
+    riverside = TeamFactory.create(name="Riverside Store")
     priya = make_staff("priya", Role.FRONTLINE, online, first_name="Priya", last_name="Shah")
     make_staff("sam", Role.FRONTLINE, riverside, first_name="Sam", last_name="Reed")
     case = case_take_ownership(case=make_case(customer_name="Dana Whitfield"), user=priya)

@@ -23,7 +23,7 @@ def owned(alice, north):
 
 def api(client, user, method, path, data=None):
     token = api_token_issue(user=user)
-    kwargs = {"headers": {"Authorization": f"Bearer {token}"}}
+    kwargs: dict[str, object] = {"headers": {"Authorization": f"Bearer {token}"}}
     if data is not None:
         kwargs.update(data=data, content_type="application/json")
     return getattr(client, method)(f"/api/v1{path}", **kwargs)
