@@ -27,8 +27,8 @@ class ResolveForm(forms.Form):
 class TransferForm(forms.Form):
     """Hand the case to another team (cases/handoffs.py: `case_transfer`)."""
 
-    team: forms.ModelChoiceField[Team] = forms.ModelChoiceField(
-        label="To team", queryset=Team.objects.none(), empty_label=None, error_messages={"required": "Choose the team."}
+    team = forms.TypedChoiceField(
+        label="To team", coerce=int, error_messages={"required": "Choose the team.", "invalid_choice": "Choose a team."}
     )
     reason = forms.CharField(
         label="Why",
@@ -41,10 +41,14 @@ class TransferForm(forms.Form):
     def __init__(self, *args: Any, exclude_team_id: int | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        field = self.fields["team"]
-        assert isinstance(field, forms.ModelChoiceField)
-        teams = Team.objects.order_by("name")
-        field.queryset = teams.exclude(pk=exclude_team_id) if exclude_team_id is not None else teams
+        # Read once, as a list: a queryset would be read again by the select's `required` check.
+        teams = Team.objects.order_by("name").values_list("pk", "name")
+        if exclude_team_id is not None:
+            teams = teams.exclude(pk=exclude_team_id)
+        self.fields["team"].choices = list(teams)  # type: ignore[attr-defined]
+
+    def clean_team(self) -> Team:
+        return Team.objects.get(pk=self.cleaned_data["team"])
 
 
 class NoteForm(forms.Form):
