@@ -41,4 +41,5 @@ urlpatterns = [
     path("", include("makegood.causes.urls")),
     path("", include("makegood.improvement.urls")),
     path("", include("makegood.history.urls")),
+    path("", include("makegood.insights.urls")),
 ]
