@@ -87,10 +87,9 @@ class QueueViews:
 
 
 def queue_view_counts(user: User | AnonymousUser, *, team: Team | None, now: datetime, current: str) -> QueueViews:
-    """How many open cases of the team each view holds: three queries however many views
+    """How many open cases of the team (None: the unrouted ones) each view holds: three queries however many views
     (one conditional count for the named views, one per grouping for channels and feelings)."""
-    if team is None:
-        return QueueViews(views=[], channels=[], feelings=[], all_count=0)
+    # No team: the unrouted cases (those in no team), as the queue shows them.
     cases = cases_visible_to(user).filter(team=team, status__in=OPEN_STATUSES).order_by()
     named = _views_in_order()
     counts = cases.aggregate(
