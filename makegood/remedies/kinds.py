@@ -27,6 +27,7 @@ class RemedyEventKind(models.TextChoices):
 class RemedyNotificationKind(models.TextChoices):
     # Notification.kind holds 20 characters.
     APPROVED = "remedy_approved", "Approval to deliver"
+    TAKEN_OVER = "remedy_taken_over", "Escalation taken over"
     PAYMENT_LATE = "payment_late", "Payment not confirmed in time"
     PAYMENT_FAILED = "payment_failed", "Payment failed"
 
