@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "makegood.causes",
     "makegood.improvement",
     "makegood.history",
+    "makegood.purchases",
     "makegood.insights",
     "makegood.webhooks",
     "makegood.worker",

@@ -33,5 +33,6 @@ urlpatterns = [
     path("", include("makegood.causes.urls")),
     path("", include("makegood.improvement.urls")),
     path("", include("makegood.history.urls")),
+    path("", include("makegood.purchases.urls")),
     path("", include("makegood.insights.urls")),
 ]
