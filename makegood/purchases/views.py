@@ -4,6 +4,7 @@ rejected rows (also as CSV)."""
 from __future__ import annotations
 
 import csv
+from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import permission_required
@@ -25,7 +26,7 @@ class UploadForm(forms.Form):
     file = forms.FileField(label="CSV file (UTF-8, with a header row)")
 
 
-def mapping_form(run: PurchaseImport, data: object = None) -> forms.Form:
+def mapping_form(run: PurchaseImport, data: Any = None) -> forms.Form:
     columns = [("", "(not in the file)")] + [(c, c) for c in run.columns]
     form = forms.Form(data)
     for name in FIELDS:
