@@ -12,6 +12,7 @@ Each customer who complained in the period counts once, from their first complai
 The database computes one row per customer (correlated subqueries over the purchases' index by
 customer and date); the statistics run on those rows (`survival.py`). A customer is observable for
 a horizon when that many days have passed since their date, up to the last purchase data received.
+Customers with no purchase at all in the data (the till never saw them) are left out.
 """
 
 from __future__ import annotations
@@ -121,7 +122,9 @@ def customer_rows(scope: Scope, filters: Filters) -> list[CustomerRow]:
     """One row per customer of the comparison: two queries, whatever the number of purchases."""
     figures = figures_for(scope, filters)
     first_case = figures.filter(customer_id=OuterRef("customer_id")).order_by("received_at", "pk").values("pk")[:1]
-    complainers = figures.filter(case_id=Subquery(first_case)).annotate(
+    # Only customers the purchase data knows: one the till never saw tells nothing about coming back.
+    known = Exists(Purchase.objects.filter(customer_id=OuterRef("customer_id")))
+    complainers = figures.filter(known, case_id=Subquery(first_case)).annotate(
         group=Case(
             When(group_q("quick"), then=Value("quick")),
             When(group_q("slow"), then=Value("slow")),
