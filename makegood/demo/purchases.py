@@ -61,10 +61,11 @@ def _follow_up_calls(rng: random.Random, now: datetime) -> None:
     (The demo is back-dated, so no survey was scheduled for these when they were resolved.)"""
     resolved = Case.objects.filter(status=Status.RESOLVED, owner__isnull=False, resolved_at__lt=now - timedelta(days=2))
     for case in resolved.select_related("owner").order_by("pk"):
-        if rng.random() < 0.3 or FollowUp.objects.filter(case=case).exclude(state=State.CANCELLED).exists():
+        resolved_at = case.resolved_at
+        if resolved_at is None or rng.random() < 0.3 or FollowUp.objects.filter(case=case).exists():
             continue  # silent
-        asked = case.resolved_at + timedelta(days=1)
-        quick = case.resolved_at - case.received_at <= timedelta(days=1)
+        asked = resolved_at + timedelta(days=1)
+        quick = resolved_at - case.received_at <= timedelta(days=1)
         satisfied = rng.random() < (0.8 if quick else 0.55)
         follow_up = FollowUp.objects.create(
             case=case, method=Method.CALL, state=State.SENT, due_at=asked, sent_at=asked, nonce=secrets.token_hex(16)
