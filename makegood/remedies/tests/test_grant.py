@@ -278,8 +278,8 @@ def test_a_grant_on_a_resolved_or_closed_case_is_refused(shop, alice, status):
     assert nothing_written()
 
 
-def test_charlie_cannot_grant_on_another_teams_case(shop, charlie):
-    case = case_with_loss()  # North's
+def test_charlie_cannot_grant_on_another_teams_case(shop, charlie, north):
+    case = case_with_loss()  # North's (it receives what is not routed; without it the only team would)
     with pytest.raises(CaseActionError, match="another team"):
         remedy_grant(case=case, user=charlie, remedy_type=remedy("handwritten-note"))
     assert nothing_written() and not case.events.filter(kind__in=RemedyEventKind.values).exists()
