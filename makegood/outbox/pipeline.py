@@ -159,3 +159,24 @@ def message_retry(*, message: OutboxMessage) -> bool:
             state=MessageState.PENDING, next_attempt_at=timezone.now(), attempts=0, last_error=""
         )
     )
+
+
+def messages_send_now(*, purposes: list[str] | None = None, waiting_too: bool = False) -> tuple[int, int]:
+    """Attempt the due messages here and now (a manual run of the sweep); return (tried, delivered).
+
+    With `waiting_too`, messages waiting out a back-off are made due first; messages held by a
+    live worker's lease are left alone (their `claimed_by` is set while it sends).
+    """
+    now = timezone.now()
+    pending = OutboxMessage.objects.filter(state=MessageState.PENDING)
+    if purposes is not None:
+        pending = pending.filter(purpose__in=purposes)
+    if waiting_too:
+        pending.filter(claimed_by="", next_attempt_at__gt=now).update(next_attempt_at=now)
+    due = messages_due(before=now, limit=10_000)
+    if purposes is not None:
+        due = list(OutboxMessage.objects.filter(pk__in=due, purpose__in=purposes).values_list("pk", flat=True))
+    for message_id in due:
+        message_attempt(message_id=message_id)
+    delivered = OutboxMessage.objects.filter(pk__in=due, state=MessageState.DELIVERED).count()
+    return len(due), delivered
