@@ -6,12 +6,12 @@ from makegood.cases.tests.factories import TeamFactory, make_staff
 
 @pytest.fixture
 def north(db) -> Team:
-    return TeamFactory(name="North", receives_unrouted=True)
+    return TeamFactory.create(name="North", receives_unrouted=True)
 
 
 @pytest.fixture
 def south(db) -> Team:
-    return TeamFactory(name="South")
+    return TeamFactory.create(name="South")
 
 
 @pytest.fixture

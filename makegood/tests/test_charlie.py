@@ -31,7 +31,6 @@ def their_ids() -> dict[str, str]:
     """One identifier of each kind of record, from cases the outsiders may not see."""
     theirs = Case.objects.exclude(team__slug=OUTSIDER_TEAM)
     found = {
-        "reference": theirs.order_by("pk").first(),
         "attachment_id": Attachment.objects.filter(case__in=theirs).first(),
         "offer_id": Offer.objects.filter(case__in=theirs).first(),
         "escalation_id": Escalation.objects.filter(case__in=theirs).first(),
@@ -40,8 +39,8 @@ def their_ids() -> dict[str, str]:
         "inbound_id": InboundMessage.objects.filter(case__in=theirs).first(),
         "notification_id": Notification.objects.exclude(user__staff__team__slug=OUTSIDER_TEAM).first(),
     }
-    ids = {name: str(record.pk) for name, record in found.items() if record is not None and name != "reference"}
-    ids["reference"] = found["reference"].reference
+    ids = {name: str(record.pk) for name, record in found.items() if record is not None}
+    ids["reference"] = theirs.order_by("pk").first().reference
     return ids
 
 

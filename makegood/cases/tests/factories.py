@@ -12,7 +12,7 @@ from makegood.cases.models import Case
 from makegood.intake.opening import case_open
 
 
-class TeamFactory(factory.django.DjangoModelFactory):
+class TeamFactory(factory.django.DjangoModelFactory[Team]):
     class Meta:
         model = Team
         django_get_or_create = ("slug",)

@@ -35,7 +35,7 @@ def snap(page: Page, name: str) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_a_complaint_reaches_the_queue_is_taken_and_shows_its_timeline(page: Page, live_server):
     cache.clear()
-    team = TeamFactory(name="Front Desk", receives_unrouted=True)
+    team = TeamFactory.create(name="Front Desk", receives_unrouted=True)
     make_staff("erin", Role.FRONTLINE, team, first_name="Erin", last_name="Frost")
     page.set_default_timeout(10_000)
 

@@ -31,8 +31,8 @@ def weekdays_nine_to_five(zone: ZoneInfo = LONDON, **extra: object) -> Schedule:
     return Schedule.build(time_zone=zone, hours=[(day, time(9), time(17)) for day in range(5)], **extra)  # type: ignore[arg-type]
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 # The arithmetic --------------------------------------------------------------------------------

@@ -71,13 +71,18 @@ def test_a_panel_is_rendered_in_the_pages_context_with_its_own_names_added(clien
 
 def test_a_panel_needing_a_permission_is_neither_shown_nor_asked_for_its_context(client, north, registry):
     asked = []
+
+    def remember_who_asked(page):
+        asked.append(page.user)
+        return {}
+
     panels.register_queue_panel(
         "queue_top",
         Panel(
             name="managers_only",
             template="remedies/_queue_authority.html",
             order=1,
-            context=lambda page: asked.append(page.user) or {},
+            context=remember_who_asked,
             permission="remedies.decide_escalation",
         ),
     )

@@ -17,7 +17,7 @@ from makegood.causes.services import taxonomy_load_defaults
 def test_the_owner_resolves_a_case_with_the_suggested_cause(page: Page, live_server):
     cache.clear()
     taxonomy_load_defaults()  # a transactional test starts from empty tables, without the data migration's rows
-    team = TeamFactory(name="Front Desk", receives_unrouted=True)
+    team = TeamFactory.create(name="Front Desk", receives_unrouted=True)
     erin = make_staff("erin", Role.FRONTLINE, team, first_name="Erin", last_name="Frost")
     case = make_case(story="The courier says my parcel was delivered, tracking shows it, but it never arrived.")
     case_take_ownership(case=case, user=erin)

@@ -41,13 +41,13 @@ def survey_paths(since: int = 0) -> list[str]:
     """The survey links e-mailed so far (as paths), oldest first."""
     paths = []
     for message in mail.outbox[since:]:
-        for token in LINK_RE.findall(message.body):
+        for token in LINK_RE.findall(str(message.body)):
             paths.append(f"/survey/{token}/")
     return paths
 
 
 def follow_up_of(case: Case) -> FollowUp:
-    return FollowUp.objects.filter(case=case).order_by("-pk").first()  # type: ignore[return-value]
+    return FollowUp.objects.filter(case=case).order_by("-pk").first()
 
 
 ANSWER_SATISFIED = {"resolved": "yes", "satisfaction": "5", "comment": "", "suggestion": ""}

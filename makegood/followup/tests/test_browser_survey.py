@@ -8,7 +8,7 @@ import re
 import pytest
 from django.core import mail
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from makegood.accounts.models import Role
 from makegood.cases.models import Priority, Status
@@ -18,19 +18,19 @@ from makegood.followup.models import FollowUp
 from makegood.followup.tasks import sweep_followups
 from makegood.followup.tests.helpers import LINK_RE, resolved_case
 
-PHONE_SCREEN = {"width": 390, "height": 844}
+PHONE_SCREEN: ViewportSize = {"width": 390, "height": 844}
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_customer_answers_the_survey_on_a_phone_with_the_keyboard(page: Page, live_server):
-    team = TeamFactory(name="Front Desk", receives_unrouted=True)
+    team = TeamFactory.create(name="Front Desk", receives_unrouted=True)
     erin = make_staff("erin", Role.FRONTLINE, team, first_name="Erin", last_name="Frost")
     case = resolved_case(erin, customer_name="Dana Whitfield", subject="Torn sofa cushion")
     FollowUp.objects.filter(case=case).update(due_at=timezone.now())
     sweep_followups.call()  # the worker's sweep: the survey is e-mailed on commit
     [survey] = [m for m in mail.outbox if m.subject.endswith("Is your issue resolved?")]
-    token = LINK_RE.search(survey.body).group(1)
+    token = LINK_RE.search(str(survey.body)).group(1)
     link = f"{live_server.url}/survey/{token}/"
     page.set_default_timeout(10_000)
     page.set_viewport_size(PHONE_SCREEN)

@@ -126,7 +126,7 @@ def test_a_lost_thank_you_is_sent_by_the_sweep_once(client, due, django_capture_
 
 @pytest.mark.django_db(transaction=True)
 def test_sweeps_running_at_the_same_time_send_each_survey_exactly_once(real_database):  # noqa: F811
-    alice = make_staff("alice", Role.FRONTLINE, TeamFactory(name="North", receives_unrouted=True))
+    alice = make_staff("alice", Role.FRONTLINE, TeamFactory.create(name="North", receives_unrouted=True))
     with time_machine.travel(T0, tick=False):
         for i in range(5):
             resolved_case(alice, customer_email=f"c{i}@example.com")

@@ -17,7 +17,7 @@ from makegood.improvement.models import ImprovementAction
 def test_from_the_pareto_chart_to_a_new_fix(page: Page, live_server):
     cache.clear()
     taxonomy_load_defaults()  # a transactional test starts from empty tables, without the data migration's rows
-    team = TeamFactory(name="Front Desk", receives_unrouted=True)
+    team = TeamFactory.create(name="Front Desk", receives_unrouted=True)
     erin = make_staff("erin", Role.FRONTLINE, team)
     make_staff("olga", Role.PROCESS_OWNER, team, first_name="Olga", last_name="Owens")
     courier = Cause.objects.get(name="Courier lost or damaged the delivery")

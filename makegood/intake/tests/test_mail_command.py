@@ -3,6 +3,7 @@
 import imaplib
 import io
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ def eml(name: str) -> bytes:
 
 def run(*args: str, stdin: bytes | None = None) -> str:
     out = io.StringIO()
-    options = {"stdout": out, "stderr": io.StringIO()}
+    options: dict[str, object] = {"stdout": out, "stderr": io.StringIO()}
     if stdin is not None:
         options["stdin"] = io.BytesIO(stdin)
     try:
@@ -81,7 +82,7 @@ def test_a_database_failure_asks_the_mail_server_to_retry_later(north, monkeypat
 # --- Maildir ------------------------------------------------------------------------------------
 
 
-def make_maildir(root: Path, new: list[str], cur: list[str] = ()) -> Path:
+def make_maildir(root: Path, new: list[str], cur: Sequence[str] = ()) -> Path:
     for sub in ("tmp", "new", "cur"):
         (root / sub).mkdir(parents=True)
     for number, name in enumerate(new):

@@ -288,7 +288,7 @@ def test_empty_input_is_rejected(north):
 def test_a_failure_half_way_leaves_no_case_no_record_and_no_files(north, monkeypatch):
     saved: list[str] = []
     storage_class = type(storages["default"])
-    real_save = storage_class._save
+    real_save = storage_class._save  # type: ignore[attr-defined]  # the storage in use has it
 
     def save_then_fail(storage, name, content):
         if saved:

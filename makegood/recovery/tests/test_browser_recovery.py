@@ -49,7 +49,7 @@ def on_step(page: Page, kind: str) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_a_frontline_employee_recovers_a_customer_end_to_end_with_the_coach_watching(page: Page, live_server):
     cache.clear()
-    team = TeamFactory(name="Front Desk", receives_unrouted=True)
+    team = TeamFactory.create(name="Front Desk", receives_unrouted=True)
     make_staff("erin", Role.FRONTLINE, team, first_name="Erin", last_name="Frost")
     case = make_case(customer_name="Dana Whitfield", customer_email="dana@example.com", story=STORY, expectation="")
     Case.objects.filter(pk=case.pk).update(detected_feeling="frustrated", detected_feeling_confidence=0.81)

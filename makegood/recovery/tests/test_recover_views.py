@@ -2,6 +2,7 @@
 htmx, the order rules' messages, nothing lost on a refusal, the timeline, the case page and queue."""
 
 import re
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -44,7 +45,7 @@ def kinds(case):
 
 def walk_to(case, user, last):
     """Record the conversation, through the service, up to and including `last`."""
-    steps = [
+    steps: list[tuple[str, dict[str, Any]]] = [
         (StepKind.LISTEN, {"text": "Story", "expectation": "A new lamp"}),
         (StepKind.REPEAT_BACK, {"text": "You need a new lamp.", "confirmed": True}),
         (StepKind.APOLOGIZE, {"text": "I am so sorry."}),

@@ -2,6 +2,7 @@
 /api/v1/cases/{reference}/steps and /api/v1/cases/{reference}/messages."""
 
 import json
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -56,7 +57,7 @@ def test_a_whole_conversation_is_recorded_and_read_back_through_the_api(case, to
         "progress": {"next_step": "listen", "listened": False, "confirmed": False, "solved": False, "thanked": False},
         "steps": [],
     }
-    posts = [
+    posts: list[dict[str, Any]] = [
         {"kind": "listen", "text": "It broke.", "questions": "When? Monday.", "expectation": "A new one"},
         {"kind": "repeat_back", "text": "So it arrived broken.", "confirmed": True},
         {"kind": "apologize", "text": "I am so sorry."},

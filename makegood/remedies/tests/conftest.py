@@ -29,9 +29,10 @@ def real_database(transactional_db, tmp_path):
     waiting its turn: so copy it to a file (WAL, IMMEDIATE transactions, the busy timeout: the
     production settings) and point every new connection there for the test.
     """
-    from django.db import connection
+    from django.db import connection, connections
+    from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+    if not isinstance(connections["default"], SQLiteWrapper) or not connections["default"].is_in_memory_db():
         yield
         return
     import sqlite3

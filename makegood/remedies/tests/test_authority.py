@@ -41,7 +41,7 @@ def policy(case: str = "50.00", day: str = "300.00", month: str = "2500.00") -> 
 
 @given(caps=st.tuples(cents, cents, cents), used=st.tuples(cents, cents, cents))
 def test_what_is_left_is_the_tightest_limit_and_never_negative(caps, used):
-    remaining = remaining_from(Policy("USD", *caps, frozenset()), Usage(*used))
+    remaining = remaining_from(Policy("USD", caps[0], caps[1], caps[2], frozenset()), Usage(*used))
     lefts = [max(ZERO, cap - u) for cap, u in zip(caps, used, strict=True)]
     assert remaining.left == min(lefts)
     assert remaining.left >= 0
@@ -50,7 +50,7 @@ def test_what_is_left_is_the_tightest_limit_and_never_negative(caps, used):
 
 @given(caps=st.tuples(cents, cents, cents), used=st.tuples(cents, cents, cents), cost=cents)
 def test_a_cost_fits_exactly_when_it_fits_every_limit_at_once(caps, used, cost):
-    remaining = remaining_from(Policy("USD", *caps, frozenset()), Usage(*used))
+    remaining = remaining_from(Policy("USD", caps[0], caps[1], caps[2], frozenset()), Usage(*used))
     fits_each = all(u + cost <= cap for cap, u in zip(caps, used, strict=True))
     # A free gesture always fits, even for someone already over a (since lowered) cap.
     assert remaining.allows(cost) == (fits_each or cost == 0)
@@ -66,7 +66,7 @@ def test_no_sequence_of_checked_grants_ever_exceeds_a_cap(caps, attempts):
     per_case: dict[tuple[int, int], Decimal] = {}
     per_day: dict[int, Decimal] = {}
     per_month: dict[int, Decimal] = {}
-    p = Policy("USD", *caps, frozenset())
+    p = Policy("USD", caps[0], caps[1], caps[2], frozenset())
     for case, day, cost in attempts:
         month = day // 2  # days 0 and 1 share a month, day 2 starts the next
         usage = Usage(per_case.get((case, month), ZERO), per_day.get(day, ZERO), per_month.get(month, ZERO))

@@ -46,7 +46,7 @@ def desk(transactional_db):
     cache.clear()
     catalog_changed()
     catalog_load(name="online_shop")
-    team = TeamFactory(name="Online Desk", receives_unrouted=True)
+    team = TeamFactory.create(name="Online Desk", receives_unrouted=True)
     erin = make_staff("erin", Role.FRONTLINE, team, first_name="Erin", last_name="Frost")
     make_staff("mia", Role.MANAGER, team, first_name="Mia", last_name="Moreau")
     case = case_with_loss(

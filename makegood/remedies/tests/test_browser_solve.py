@@ -28,7 +28,7 @@ def brake(transactional_db):
     cache.clear()
     catalog_changed()
     catalog_load(name="online_shop")
-    team = TeamFactory(name="Riverside Store", receives_unrouted=True)
+    team = TeamFactory.create(name="Riverside Store", receives_unrouted=True)
     sam = make_staff("sam", Role.FRONTLINE, team, first_name="Sam", last_name="Rivera")
     case = case_with_loss(
         loss_kind="failed_service",

@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, connections
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 from django.db.models import Count, Sum
 
 from makegood.accounts.models import Role
@@ -47,8 +48,8 @@ def run_at_once(count, work):
 
 def setting_up(*, per_case: str, per_day: str, per_month: str):
     # Each thread opens a real connection: a file or a server, never SQLite's shared memory.
-    assert connection.vendor != "sqlite" or not connection.is_in_memory_db()
-    north = TeamFactory(name="North", receives_unrouted=True)
+    assert not isinstance(connections["default"], SQLiteWrapper) or not connections["default"].is_in_memory_db()
+    north = TeamFactory.create(name="North", receives_unrouted=True)
     alice = make_staff("alice", Role.FRONTLINE, north)
     set_role_authority(Role.FRONTLINE, per_case=per_case, per_day=per_day, per_month=per_month)
     note = make_remedy("gesture", cost=Decimal("7.00"), value=Decimal("20.00"), max_per_case=None)

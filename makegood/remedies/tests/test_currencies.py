@@ -163,7 +163,7 @@ def test_a_variable_remedy_is_charged_rounded_up_and_promised_rounded_down_in_it
 def test_no_sequence_of_checked_grants_exceeds_a_cap_in_any_currency(data, currency):
     caps = [data.draw(amounts_in(currency, 0, 10**7)) for _ in range(3)]
     costs = data.draw(st.lists(amounts_in(currency, 0, 10**6), max_size=30))
-    policy = Policy(currency, *caps, frozenset({"coupon"}))
+    policy = Policy(currency, caps[0], caps[1], caps[2], frozenset({"coupon"}))
     spent = Decimal(0)
     for cost in costs:
         remaining = remaining_from(policy, Usage(spent, spent, spent))

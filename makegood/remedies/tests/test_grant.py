@@ -138,7 +138,7 @@ def test_a_refund_is_posted_signed_when_a_payment_url_is_configured(
 ):
     settings.MAKEGOOD_PAYMENT_WEBHOOK_URL = "https://payments.example.com/hooks/refunds"
     settings.MAKEGOOD_PAYMENT_WEBHOOK_SECRET = "s3cret"
-    sent = []
+    sent: list[Posted] = []
     monkeypatch.setattr(tasks.client, "post", answering(PostResult(status=200), sent))
     case = case_with_loss()
     with django_capture_on_commit_callbacks(execute=True):

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -65,7 +66,7 @@ def november(alice, bob, charlie, north, south):
     return {"coupon": coupon, "refund": refund}
 
 
-NOVEMBER = {"first_day": date(2026, 11, 1), "last_day": date(2026, 11, 30)}
+NOVEMBER: dict[str, Any] = {"first_day": date(2026, 11, 1), "last_day": date(2026, 11, 30)}
 
 
 def rows_by(rows, key):

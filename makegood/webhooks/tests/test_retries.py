@@ -9,7 +9,8 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.test import override_settings
-from django_tasks import default_task_backend
+from django_tasks import task_backends
+from django_tasks.backends.dummy import DummyBackend
 from django_tasks_db.models import DBTaskResult
 
 from makegood.cases.tests.factories import make_case
@@ -79,7 +80,7 @@ def test_a_delivery_refused_every_time_fails_after_the_last_attempt(
     endpoint, hook_server, north, django_capture_on_commit_callbacks
 ):
     hook_server.script[:] = [500] * MAX_ATTEMPTS
-    waits = []
+    waits: list[timedelta] = []
     with time_machine.travel(START, tick=False) as traveller:
         with django_capture_on_commit_callbacks(execute=True):
             make_case()
@@ -184,7 +185,8 @@ def test_with_a_queue_that_defers_a_retry_is_enqueued_for_its_time_and_the_sweep
     endpoint, hook_server, north, django_capture_on_commit_callbacks
 ):
     hook_server.script[:] = [500]
-    queue = default_task_backend
+    queue = task_backends["default"]
+    assert isinstance(queue, DummyBackend)
     with time_machine.travel(START, tick=False) as traveller:
         with django_capture_on_commit_callbacks(execute=False):
             make_case()

@@ -7,4 +7,4 @@ The database, the key and the worker's timings come from the environment, as in 
 from makegood.settings import *  # noqa: F403
 
 EMAIL_BACKEND = "makegood.worker.tests.slow_email.EmailBackend"
-MAKEGOOD_PERIODIC_TASKS: dict[str, int] = {}
+MAKEGOOD_PERIODIC_TASKS = {}

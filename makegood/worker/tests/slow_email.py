@@ -22,7 +22,7 @@ _sent_by_this_process = 0
 
 
 def reference_of(message: EmailMessage) -> str:
-    found = re.search(r"\[([^\]]+)\]", message.subject)
+    found = re.search(r"\[([^\]]+)\]", str(message.subject))
     return found.group(1) if found else "no-reference"
 
 
