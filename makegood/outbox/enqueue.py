@@ -18,10 +18,8 @@ def message_enqueue(
 ) -> OutboxMessage:
     if handler_for(purpose) is None:
         raise ValueError(f"No outbox handler is registered for {purpose!r}.")
-    if key:
-        existing = OutboxMessage.objects.filter(purpose=purpose, key=key).first()
-        if existing is not None:
-            return existing
+    # No read first: the unique (purpose, key) constraint decides, so that a service that reads
+    # before it writes (intake) still writes without a read in between.
     now = timezone.now()
     fields = {"purpose": purpose, "payload": payload, "target": target[:500], "key": key}
     try:
@@ -30,7 +28,7 @@ def message_enqueue(
     except IntegrityError:
         if not key:
             raise
-        # Another transaction enqueued the same key meanwhile: theirs is the message.
+        # Enqueued before (or by another transaction meanwhile): that one is the message.
         return OutboxMessage.objects.get(purpose=purpose, key=key)
     if not_before is None or not_before <= now:
         send_on_commit(message.pk)

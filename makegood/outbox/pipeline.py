@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -136,14 +136,18 @@ def _record(message: OutboxMessage, handler: Handler, result: SendResult) -> dat
     return retry_at if updated else None
 
 
-def messages_due(*, before: datetime, limit: int = 500) -> list[int]:
-    """Pending messages of registered purposes, not held, whose next attempt was due before `before`.
+def messages_due(*, now: datetime, grace: timedelta = timedelta(0), limit: int = 500) -> list[int]:
+    """Pending messages of registered purposes, not held, whose next attempt is due.
 
-    A message whose worker died mid-send is due again once its lease (its `next_attempt_at`) ends.
+    `grace`: a message waiting for a retry has its own task when the queue can defer it; it is
+    only due here that long after its time. A message whose worker died mid-send (still
+    claimed) has no task left: it is due as soon as its lease (its `next_attempt_at`) ends.
     """
     registered = handlers()
     due = OutboxMessage.objects.filter(
-        state=MessageState.PENDING, next_attempt_at__lte=before, purpose__in=list(registered)
+        Q(next_attempt_at__lte=now - grace) | (~Q(claimed_by="") & Q(next_attempt_at__lte=now)),
+        state=MessageState.PENDING,
+        purpose__in=list(registered),
     )
     for purpose, handler in registered.items():
         held = held_filter(handler)
@@ -173,7 +177,7 @@ def messages_send_now(*, purposes: list[str] | None = None, waiting_too: bool = 
         pending = pending.filter(purpose__in=purposes)
     if waiting_too:
         pending.filter(claimed_by="", next_attempt_at__gt=now).update(next_attempt_at=now)
-    due = messages_due(before=now, limit=10_000)
+    due = messages_due(now=now, limit=10_000)
     if purposes is not None:
         due = list(OutboxMessage.objects.filter(pk__in=due, purpose__in=purposes).values_list("pk", flat=True))
     for message_id in due:

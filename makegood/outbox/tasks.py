@@ -36,7 +36,7 @@ def deliver_message(message_id: int) -> None:
 def sweep_outbox() -> int:
     """Enqueue the pending messages that are due; returns how many."""
     grace = SWEEP_GRACE if backend_defers() else timedelta(0)
-    due = messages_due(before=timezone.now() - grace)
+    due = messages_due(now=timezone.now(), grace=grace)
     for message_id in due:
         deliver_message.enqueue(message_id)
     return len(due)

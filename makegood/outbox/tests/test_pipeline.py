@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.db import transaction
 from django.db.models import Q
+from django.test import override_settings
 
 from makegood.accounts.models import Role
 from makegood.cases.tests.factories import make_staff
@@ -18,7 +19,7 @@ from makegood.outbox.backoff import backoff_delay, lease
 from makegood.outbox.handlers import Handler, SendResult, handler_for, register_handler
 from makegood.outbox.models import MessageState, OutboxMessage
 from makegood.outbox.pipeline import message_retry
-from makegood.outbox.tasks import deliver_message, sweep_outbox
+from makegood.outbox.tasks import SWEEP_GRACE, deliver_message, sweep_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -181,3 +182,22 @@ def test_a_frontline_employee_sees_no_outgoing_message(client, alice):
     alice.save()
     client.force_login(alice)
     assert client.get("/admin/outbox/outboxmessage/").status_code == 403
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}})
+def test_with_a_queue_that_defers_a_dead_senders_message_is_swept_when_its_lease_ends(recorder):
+    """A retry has its own deferred task (the sweep waits its grace); a dead sender's message has none."""
+    with time_machine.travel(START, tick=False) as traveller:
+        message = outbox_enqueue(purpose="test.echo", payload={})
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            attempts=1, next_attempt_at=START + lease(), claimed_by="1234/1"
+        )
+        traveller.shift(lease() - timedelta(seconds=1))
+        assert sweep_outbox.call() == 0
+        traveller.shift(timedelta(seconds=1))
+        assert sweep_outbox.call() == 1
+        # A refused attempt's retry is left to its own task for the grace.
+        OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=START + lease(), claimed_by="")
+        assert sweep_outbox.call() == 0
+        traveller.shift(SWEEP_GRACE)
+        assert sweep_outbox.call() == 1
