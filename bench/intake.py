@@ -310,7 +310,8 @@ def bulk_main(argv: list[str]) -> None:
 
     from makegood.accounts.models import Role, Team
     from makegood.accounts.services import staff_create_or_update, team_get_or_create
-    from makegood.cases.models import DEFAULT_RESPONSE_TARGETS, Case, CaseEvent, Customer, EventKind, Status
+    from makegood.cases.kinds import EventKind
+    from makegood.cases.models import DEFAULT_RESPONSE_TARGETS, Case, CaseEvent, Customer, Status
 
     rng = random.Random(args.seed)
     started = time.monotonic()

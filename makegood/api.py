@@ -264,6 +264,8 @@ def _register_routers() -> None:
     api.add_router("/v1/webhooks", webhooks_router)
     api.add_router("/v1", "makegood.causes.api.router")
     api.add_router("/v1", "makegood.improvement.api.router")
+    api.add_router("/v1", "makegood.desk.api.router")
+    api.add_router("/v1", "makegood.insights.api.router")
 
 
 _register_routers()

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "makegood.causes",
     "makegood.improvement",
     "makegood.history",
+    "makegood.desk",
+    "makegood.insights",
     "makegood.webhooks",
     "makegood.worker",
     "makegood.outbox",
@@ -148,6 +150,8 @@ MAKEGOOD_PERIODIC_TASKS: dict[str, int] = {
     "makegood.causes.tasks.retrain_causes": 3600,
     "makegood.improvement.tasks.watch_causes": 3600,
     "makegood.intake.tasks.sweep_raw_mail": 3600,
+    # The figures behind the insights: the cases that changed since the last run.
+    "makegood.insights.tasks.refresh_figures": 300,
 }
 # Each worker process records a heartbeat this often (seconds); a task still RUNNING under a
 # worker not seen for STALE_AFTER seconds was interrupted (the process died) and goes back to the

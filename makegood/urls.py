@@ -33,4 +33,6 @@ urlpatterns = [
     path("", include("makegood.causes.urls")),
     path("", include("makegood.improvement.urls")),
     path("", include("makegood.history.urls")),
+    path("", include("makegood.desk.urls")),
+    path("", include("makegood.insights.urls")),
 ]

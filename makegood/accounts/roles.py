@@ -41,6 +41,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "remedies.view_remedy_reports",
         "causes.view_cause",
         "improvement.view_improvement",
+        "insights.view_insights",
     ],
     Role.PROCESS_OWNER: [
         "cases.view_case",
@@ -51,6 +52,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "causes.view_cause",
         "improvement.view_improvement",
         "improvement.manage_improvement",
+        "insights.view_insights",
     ],
     Role.ADMINISTRATOR: [
         "cases.view_case",
@@ -124,6 +126,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "improvement.view_improvement",
         "improvement.manage_improvement",
         "history.import_history",
+        "insights.view_insights",
         "intake.view_inboundmessage",
         "intake.retry_inboundmessage",
     ],

@@ -1,5 +1,8 @@
 """The queue: a team's open cases, most urgent first, and the first-response clock as text.
 
+Most urgent is what the customers need (`queue_for`): high priority first, then the least time
+left, with long-breached cases below the fresh ones; the views that narrow it are `queue_views.py`.
+
 The queue page must stay fast at 100,000 cases, so the rows are read in index order off
 `case_queue_idx` (team, status, due time) with the customer and owner joined in, only the
 columns the page shows, and the story cut short in the database.
@@ -11,10 +14,9 @@ import heapq
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from itertools import islice
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Substr
 from django.urls import reverse
 
@@ -240,28 +242,75 @@ def queue_cases(user: User | AnonymousUser, *, team: Team | None) -> QuerySet[Ca
 
 
 BY_DUE = ("first_response_due_at", "pk")
+BY_DUE_DESC = ("-first_response_due_at", "-pk")
+# A case whose target passed less than this long ago can still be saved by answering now, so it
+# keeps its place among the running clocks; one breached longer ago goes below them (still shown,
+# most recently breached first) instead of burying the fresh cases under a month of backlog.
+RECENT_BREACH = timedelta(hours=1)
 
 
 def _due_key(case: Case) -> tuple[datetime, int]:
     return case.first_response_due_at, case.pk
 
 
-def queue_for(user: User | AnonymousUser, *, team: Team | None, now: datetime, limit: int = QUEUE_LIMIT) -> Queue:
-    """The `limit` most urgent open cases and how many there are in all.
+def _due_desc_key(case: Case) -> tuple[float, int]:
+    return -case.first_response_due_at.timestamp(), -case.pk
 
-    Most urgent: cases still awaiting a first response, by due time; then the answered ones.
-    Each slice below is read straight off the (team, status, due) index with an equality on
-    status, so no query sorts the team's whole backlog, however large: new cases, opened cases
-    still awaiting their first response, then (only if there is room) the answered ones.
+
+def _by_status(cases: QuerySet[Case], order: tuple[str, str], limit: int) -> Iterable[Case]:
+    """New and opened cases in `order`, each slice read straight off the (team, status, due)
+    index with an equality on status (with `status IN (...)` SQLite leaves the index and sorts)."""
+    new = cases.filter(status=Status.NEW).order_by(*order)[:limit]
+    opened = cases.filter(status=Status.OPEN).order_by(*order)[:limit]
+    return heapq.merge(new, opened, key=_due_key if order == BY_DUE else _due_desc_key)
+
+
+def queue_for(
+    user: User | AnonymousUser,
+    *,
+    team: Team | None,
+    now: datetime,
+    limit: int = QUEUE_LIMIT,
+    narrowed: Q | None = None,
+) -> Queue:
+    """The `limit` most urgent open cases (of a view, when `narrowed`) and how many there are.
+
+    Most urgent, in this order, each awaiting a first response unless said otherwise:
+    1. high priority: reopened (the customer was told "we put it first in line") or a second
+       failure within 90 days, by due time;
+    2. the least time left before the target, including those breached within RECENT_BREACH;
+    3. breached longer ago, most recently breached first;
+    4. answered cases still open, high priority first, by due time.
+    Each step reads at most `limit` rows, and only while there is room, so no query sorts the
+    team's whole backlog however large.
     """
     cases = queue_cases(user, team=team)
+    if narrowed is not None:
+        cases = cases.filter(narrowed)
     awaiting = cases.filter(first_responded_at__isnull=True)
-    new = awaiting.filter(status=Status.NEW).order_by(*BY_DUE)[:limit]
-    opened = awaiting.filter(status=Status.OPEN).order_by(*BY_DUE)[:limit]
-    picked = list(islice(heapq.merge(new, opened, key=_due_key), limit))
+    high = Q(priority=Priority.HIGH) | Q(is_repeat_failure=True)
+    picked: list[Case] = []
+    seen: set[int] = set()
+
+    def take(rows: Iterable[Case]) -> None:
+        for case in rows:
+            if len(picked) >= limit:
+                return
+            if case.pk not in seen:
+                seen.add(case.pk)
+                picked.append(case)
+
+    # Few cases are high priority: sorting them is cheap, so one query serves both statuses.
+    take(awaiting.filter(high, status__in=OPEN_STATUSES).order_by(*BY_DUE)[:limit])
+    cutoff = now - RECENT_BREACH
     if len(picked) < limit:
-        answered = cases.filter(status__in=OPEN_STATUSES, first_responded_at__isnull=False).order_by(*BY_DUE)
-        picked += answered[: limit - len(picked)]
+        take(_by_status(awaiting.filter(first_response_due_at__gte=cutoff), BY_DUE, limit))
+    if len(picked) < limit:
+        take(_by_status(awaiting.filter(first_response_due_at__lt=cutoff), BY_DUE_DESC, limit))
+    if len(picked) < limit:
+        answered = cases.filter(status__in=OPEN_STATUSES, first_responded_at__isnull=False)
+        take(answered.filter(priority=Priority.HIGH).order_by(*BY_DUE)[:limit])
+        take(answered.order_by(*BY_DUE)[:limit])
     total = len(picked)
     if total == limit:
         # Counting is the one step that grows with the backlog; past COUNT_CAP it stops ("10,000+").

@@ -1,0 +1,183 @@
+"""Finding a case: by its reference, its customer's e-mail or phone, or the words said on it.
+
+One selector, `case_search`, for the search page and `GET /api/v1/search`. It always starts
+from `cases_visible_to`, so a frontline employee finds only what they may open. Words are
+matched by the database's own full-text index (`search_index.py`): FTS5 on SQLite,
+`tsvector` + GIN on PostgreSQL, each ranked by its own measure (bm25, ts_rank).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import QuerySet
+
+from makegood.cases.customers import normalize_email, normalize_phone
+from makegood.cases.models import Case, parse_reference
+from makegood.cases.selectors import cases_visible_to
+from makegood.desk.search_index import TABLE, strip_accents
+
+MAX_QUERY_CHARS = 200
+MAX_TERMS = 8
+RESULT_LIMIT = 50
+CANDIDATES = 1_000
+# Shorter terms match whole words only: a prefix of one or two letters matches half the index.
+PREFIX_FROM_CHARS = 3
+_TERM_RE = re.compile(r"[^\W_]+")
+_PHONE_RE = re.compile(r"^[+(]?[0-9][0-9 ().\-/]{5,}$")
+
+
+class MatchedOn:
+    REFERENCE = "reference"
+    EMAIL = "email"
+    PHONE = "phone"
+    WORDS = "words"
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Already validated at the edge (the page's form, the API's schema); blank means any."""
+
+    status: str = ""
+    team: str = ""  # a team's slug
+    channel: str = ""
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    matched_on: str = ""
+    cases: list[Case] = field(default_factory=list)
+    # A reference the person may open: the page goes straight to the case.
+    jump_to: Case | None = None
+    # So many cases matched that only the newest CANDIDATES of them were ranked.
+    ranked_newest_only: bool = False
+
+    @property
+    def truncated(self) -> bool:
+        return len(self.cases) >= RESULT_LIMIT
+
+
+def search_terms(text: str) -> list[str]:
+    """The words of a query, lower-cased, without accents or punctuation (so no query is a
+    syntax error)."""
+    return _TERM_RE.findall(strip_accents(text.lower()))[:MAX_TERMS]
+
+
+def _fts5_match(terms: list[str]) -> str:
+    return " ".join(f'"{t}"*' if len(t) >= PREFIX_FROM_CHARS else f'"{t}"' for t in terms)
+
+
+def _tsquery(terms: list[str]) -> str:
+    return " & ".join(f"'{t}':*" if len(t) >= PREFIX_FROM_CHARS else f"'{t}'" for t in terms)
+
+
+def _candidates(cases: QuerySet[Case], terms: list[str]) -> list[tuple[int, float]]:
+    """(case id, rank: lower is better) of the newest CANDIDATES cases with every term.
+
+    Ranking every match of a word in half the stories would read half the index for an order
+    nobody scrolls through; so the matches are walked newest first (the index's own order) and
+    only the newest CANDIDATES are ranked. A query narrow enough to matter is ranked in full.
+    `extra` joins the index table in: the ORM has no join to a table that is not a model.
+    """
+    case_id = f"{Case._meta.db_table}.id"
+    if connection.vendor == "postgresql":
+        query = _tsquery(terms)
+        matches = cases.extra(  # noqa: S610 - constant SQL, the query is a parameter
+            tables=[TABLE],
+            where=[f"{TABLE}.case_id = {case_id}", f"{TABLE}.document @@ to_tsquery('simple', %s)"],
+            params=[query],
+            select={"search_rank": f"-ts_rank({TABLE}.document, to_tsquery('simple', %s))"},
+            select_params=[query],
+            order_by=[f"-{TABLE}.case_id"],
+        )
+    else:
+        # bm25 is lower for a better match; a match on the customer's name or e-mail weighs more.
+        matches = cases.extra(  # noqa: S610 - constant SQL, the query is a parameter
+            tables=[TABLE],
+            where=[f"{TABLE}.rowid = {case_id}", f"{TABLE} MATCH %s"],
+            params=[_fts5_match(terms)],
+            select={"search_rank": f"bm25({TABLE}, 10.0, 1.0)"},
+            order_by=[f"-{TABLE}.rowid"],
+        )
+    return list(matches.values_list("id", "search_rank")[:CANDIDATES])
+
+
+def _by_words(cases: QuerySet[Case], terms: list[str], limit: int) -> tuple[list[Case], bool]:
+    """The best `limit` matches, best first (newest first among equals), and whether the ranking
+    was cut to the newest CANDIDATES."""
+    candidates = _candidates(cases.order_by(), terms)
+    best = [pk for pk, _rank in sorted(candidates, key=lambda c: (c[1], -c[0]))[:limit]]
+    found = cases.in_bulk(best) if best else {}
+    return [found[pk] for pk in best if pk in found], len(candidates) >= CANDIDATES
+
+
+def _email_of(text: str) -> str:
+    if "@" not in text:
+        return ""
+    try:
+        return normalize_email(text)
+    except ValidationError:
+        return ""
+
+
+def _phone_of(text: str) -> str:
+    if not _PHONE_RE.match(text) or sum(ch.isdigit() for ch in text) < 7:
+        return ""
+    try:
+        return normalize_phone(text)
+    except ValidationError:
+        return ""
+
+
+def _filtered(cases: QuerySet[Case], filters: SearchFilters) -> QuerySet[Case]:
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.team:
+        cases = cases.filter(team__slug=filters.team)
+    if filters.channel:
+        cases = cases.filter(channel=filters.channel)
+    return cases
+
+
+def case_search(
+    user: User | AnonymousUser, text: str, *, filters: SearchFilters | None = None, limit: int = RESULT_LIMIT
+) -> SearchResult:
+    """The cases matching `text` that `user` may see: one query for the cases, two for words
+    (plus the person's permissions and team, read once per request).
+
+    A reference jumps to its case; a whole e-mail address or phone number (in any usual
+    writing: normalised as intake stores it) finds that customer's cases, newest first; anything
+    else, or an address or number nobody has, is looked up as words, best match first.
+    """
+    text = text.strip()[:MAX_QUERY_CHARS]
+    if not text:
+        return SearchResult(query=text)
+    visible = cases_visible_to(user)
+    parsed = parse_reference(text)
+    if parsed is not None:
+        year, pk = parsed
+        case = visible.select_related("customer").filter(pk=pk).first()
+        if case is not None and case.received_at.year == year:
+            return SearchResult(query=text, matched_on=MatchedOn.REFERENCE, cases=[case], jump_to=case)
+        return SearchResult(query=text, matched_on=MatchedOn.REFERENCE)
+    cases = _filtered(visible, filters or SearchFilters()).select_related("customer", "team", "owner")
+    email, phone = _email_of(text), _phone_of(text)
+    if email or phone:
+        # The exclude() repeats the unique index's condition, without which SQLite skips it.
+        if email:
+            by_contact = cases.filter(customer__email=email).exclude(customer__email="")
+        else:
+            by_contact = cases.filter(customer__phone=phone).exclude(customer__phone="")
+        found = list(by_contact.order_by("-received_at")[:limit])
+        if found:
+            return SearchResult(query=text, matched_on=MatchedOn.EMAIL if email else MatchedOn.PHONE, cases=found)
+    terms = search_terms(text)
+    if not terms:
+        return SearchResult(query=text)
+    found, cut = _by_words(cases, terms, limit)
+    return SearchResult(query=text, matched_on=MatchedOn.WORDS, cases=found, ranked_newest_only=cut)

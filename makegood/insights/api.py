@@ -1,0 +1,66 @@
+"""`GET /api/v1/insights/...`: every figure of the insight pages as JSON, with the same filters
+and the same scope (frontline staff: their own cases; managers: their team's; process owners and
+administrators: everything; anyone else: 403)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from makegood.accounts.requests import token_user
+from makegood.cases.schemas import ErrorOut, ValidationErrorOut
+from makegood.insights.kpis import REPEAT_CONTACT_DAYS, kpis_compute
+from makegood.insights.scope import figures_for, filters_from, scope_for
+
+router = Router(tags=["insights"])
+Errors = {401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut}
+
+
+class InsightFilters(Schema):
+    first_day: date | None = Field(None, description="First day received (default: 90 days before last_day).")
+    last_day: date | None = Field(None, description="Last day received, included (default: today).")
+    team: str = Field("", max_length=100, description="A team's slug (process owners and administrators).")
+    location: str = Field("", max_length=200)
+    channel: str = Field("", max_length=20)
+    cause: str = Field("", max_length=20, description="A cause's id.")
+
+
+class ScopeOut(Schema):
+    level: str = Field(description="all, team or own.")
+    label: str
+    first_day: date
+    last_day: date
+
+
+class KpisOut(Schema):
+    scope: ScopeOut
+    kpis: dict[str, Any] = Field(
+        description="Counts as integers, shares between 0 and 1 (null: nothing to divide by), durations in seconds, "
+        "money as decimal strings in `currency`."
+    )
+
+
+def _params(filters: InsightFilters) -> dict[str, str]:
+    data = filters.dict()
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in data.items() if v not in (None, "")}
+
+
+@router.get("/insights/kpis", response={200: KpisOut, **Errors}, operation_id="insights_kpis")
+def kpis_get(request: HttpRequest, filters: Query[InsightFilters]) -> dict[str, Any]:
+    """The dashboard's figures: first response per channel, resolution and reopens, first-contact
+    resolution three ways, authority, satisfaction per resolver and compensation against caps."""
+    scope = scope_for(token_user(request))
+    _form, chosen = filters_from(_params(filters), scope)
+    kpis = kpis_compute(figures_for(scope, chosen), months=chosen.period.months, repeat_days=REPEAT_CONTACT_DAYS)
+    return {
+        "scope": {
+            "level": scope.level,
+            "label": scope.label,
+            "first_day": chosen.first_day,
+            "last_day": chosen.last_day,
+        },
+        "kpis": kpis.as_json(),
+    }

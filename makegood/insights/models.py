@@ -1,0 +1,104 @@
+"""The facts every insight reads, one row per case, kept by the worker (`rollup.py`).
+
+The dashboard at a million cases cannot walk each case's timeline, follow-ups and grants on every
+request (django-helpdesk#1192: reports that time out). So what each figure needs of a case is
+written once into `CaseFigures` (refreshed incrementally from the timeline, the ledger and the
+follow-up answers), and every KPI is a grouped aggregate over this one indexed table.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from makegood.remedies.amounts import MONEY_DIGITS, MONEY_PLACES
+
+
+class CaseFigures(models.Model):
+    case = models.OneToOneField("cases.Case", primary_key=True, on_delete=models.CASCADE, related_name="+")
+    # Copied from the case (and its team and cause) so that every filter is a column of this table.
+    received_at = models.DateTimeField()
+    channel = models.CharField(max_length=20)
+    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    location = models.CharField(max_length=200, blank=True)
+    cause = models.ForeignKey("causes.Cause", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    customer = models.ForeignKey("cases.Customer", on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The first response by a person (a reply or a recorded contact; never the automatic
+    # acknowledgement), and its delay counted as the channel's target counts (opening hours or not).
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    first_response_seconds = models.FloatField(null=True, blank=True)
+    # True/False once decided: answered in time, or answered late / still waiting past the target.
+    # None while the clock still runs.
+    within_target = models.BooleanField(null=True, blank=True)
+    first_resolved_at = models.DateTimeField(null=True, blank=True)
+    # Resolved or closed now; the time from receipt to the current (last) resolution.
+    is_resolved = models.BooleanField(default=False)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_seconds = models.FloatField(null=True, blank=True)
+    resolver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    escalated = models.BooleanField(default=False)
+    manager_approved = models.BooleanField(default=False, help_text="A grant on it needed a manager's authorization.")
+    reopen_count = models.PositiveSmallIntegerField(default=0)
+    reopens_within_30_days = models.PositiveSmallIntegerField(default=0)
+    # When the same customer next opened a case (the "no repeat contact" FCR reads it).
+    next_contact_at = models.DateTimeField(null=True, blank=True)
+    surveyed = models.BooleanField(default=False, help_text="A follow-up asked the customer.")
+    answered = models.BooleanField(default=False)
+    # The latest answer's: what the customer said at the end.
+    satisfaction = models.PositiveSmallIntegerField(null=True, blank=True)
+    confirmed_resolved = models.BooleanField(null=True, blank=True)
+    ever_dissatisfied = models.BooleanField(default=False)
+    compensation_cost = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, default=0)
+    compensation_value = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, default=0)
+    restitution_cost = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, default=0)
+    refreshed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "case figures"
+        permissions = [
+            ("view_insights", "Can see the insights dashboard of their team"),
+        ]
+        indexes = [
+            models.Index(fields=["received_at"], name="figures_received_idx"),
+            models.Index(fields=["team", "received_at"], name="figures_team_received_idx"),
+            models.Index(fields=["owner", "received_at"], name="figures_owner_received_idx"),
+            models.Index(fields=["customer", "received_at"], name="figures_customer_idx"),
+            models.Index(fields=["resolved_at"], name="figures_resolved_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Figures of case {self.case_id}"
+
+
+class RollupState(models.Model):
+    """How far the refresh has read each source (its highest primary key seen): one row per source."""
+
+    source = models.CharField(max_length=50, primary_key=True)
+    last_id = models.BigIntegerField(default=0)
+    refreshed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.source} up to {self.last_id}"
+
+
+class DigestSent(models.Model):
+    """One row per month and recipient: the monthly digest goes out once, however often the worker asks."""
+
+    month = models.DateField(help_text="The first day of the month reported on.")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "user"], name="digest_once_per_month")]
+
+    def __str__(self) -> str:
+        return f"Digest {self.month:%Y-%m} to {self.user_id}"
