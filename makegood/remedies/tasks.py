@@ -21,8 +21,8 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from makegood.cases.models import Case, CaseEvent
 from makegood.cases.emails import reply_subject
+from makegood.cases.models import Case, CaseEvent
 from makegood.outbox import client
 from makegood.outbox.handlers import Handler, SendResult
 from makegood.outbox.mail import email_send
