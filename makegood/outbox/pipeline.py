@@ -136,7 +136,9 @@ def _record(message: OutboxMessage, handler: Handler, result: SendResult) -> dat
     return retry_at if updated else None
 
 
-def messages_due(*, now: datetime, grace: timedelta = timedelta(0), limit: int = 500) -> list[int]:
+def messages_due(
+    *, now: datetime, grace: timedelta = timedelta(0), purposes: list[str] | None = None, limit: int = 500
+) -> list[int]:
     """Pending messages of registered purposes, not held, whose next attempt is due.
 
     `grace`: a message waiting for a retry has its own task when the queue can defer it; it is
@@ -144,6 +146,8 @@ def messages_due(*, now: datetime, grace: timedelta = timedelta(0), limit: int =
     claimed) has no task left: it is due as soon as its lease (its `next_attempt_at`) ends.
     """
     registered = handlers()
+    if purposes is not None:
+        registered = {purpose: handler for purpose, handler in registered.items() if purpose in purposes}
     due = OutboxMessage.objects.filter(
         Q(next_attempt_at__lte=now - grace) | (~Q(claimed_by="") & Q(next_attempt_at__lte=now)),
         state=MessageState.PENDING,
@@ -177,9 +181,7 @@ def messages_send_now(*, purposes: list[str] | None = None, waiting_too: bool = 
         pending = pending.filter(purpose__in=purposes)
     if waiting_too:
         pending.filter(claimed_by="", next_attempt_at__gt=now).update(next_attempt_at=now)
-    due = messages_due(now=now, limit=10_000)
-    if purposes is not None:
-        due = list(OutboxMessage.objects.filter(pk__in=due, purpose__in=purposes).values_list("pk", flat=True))
+    due = messages_due(now=now, purposes=purposes, limit=10_000)
     for message_id in due:
         message_attempt(message_id=message_id)
     delivered = OutboxMessage.objects.filter(pk__in=due, state=MessageState.DELIVERED).count()

@@ -33,10 +33,10 @@ def deliver_message(message_id: int) -> None:
 
 
 @task()
-def sweep_outbox() -> int:
-    """Enqueue the pending messages that are due; returns how many."""
+def sweep_outbox(purpose: str = "") -> int:
+    """Enqueue the pending messages that are due (of one purpose, if given); returns how many."""
     grace = SWEEP_GRACE if backend_defers() else timedelta(0)
-    due = messages_due(now=timezone.now(), grace=grace)
+    due = messages_due(now=timezone.now(), grace=grace, purposes=[purpose] if purpose else None)
     for message_id in due:
         deliver_message.enqueue(message_id)
     return len(due)

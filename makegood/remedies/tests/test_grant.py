@@ -174,7 +174,7 @@ def test_a_failing_payment_system_is_retried_with_back_off_and_keeps_the_grant(
         # The sweep, once the back-off is over, delivers it when the payment system is back.
         monkeypatch.setattr(tasks.client, "post", answering(PostResult(status=200)))
         traveller.shift(backoff_delay(1))
-        assert sweep_outbox.call() == 1
+        assert sweep_outbox.call(tasks.PAYMENT_PURPOSE) == 1
     event.refresh_from_db()
     assert (event.status, event.attempts) == (OutboundStatus.DELIVERED, 2)
 

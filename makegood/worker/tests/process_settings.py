@@ -8,4 +8,5 @@ The database, the key and the worker's timings come from the environment, as in 
 from makegood.settings import *  # noqa: F403
 
 EMAIL_BACKEND = "makegood.worker.tests.slow_email.EmailBackend"
-MAKEGOOD_PERIODIC_TASKS = {}
+MAKEGOOD_PERIODIC_TASKS = {"makegood.outbox.tasks.sweep_outbox": 1}
+MAKEGOOD_OUTBOX_LEASE = 4.0
