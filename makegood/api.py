@@ -258,6 +258,7 @@ def _register_routers() -> None:
     # `/v1/cases` is one URL, so one router: the core's list and read, and intake's open.
     case_open_add_to(cases_router)
     api.add_router("/v1/cases", cases_router)
+    api.add_router("/v1", "makegood.cases.api_handoffs.router")
     api.add_router("/v1", recovery_router)
     api.add_router("/v1", remedies_router)
     api.add_router("/v1", "makegood.followup.api.router")

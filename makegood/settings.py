@@ -168,7 +168,12 @@ MAKEGOOD_WEBHOOKS_ALLOW_PRIVATE = env.bool("MAKEGOOD_WEBHOOKS_ALLOW_PRIVATE", de
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Makegood care team <care@makegood.localhost>")
+# Customers get e-mail from the business, by its name: a bare address is given BUSINESS_NAME.
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="care@makegood.localhost")
+if "<" not in DEFAULT_FROM_EMAIL:
+    from email.utils import formataddr
+
+    DEFAULT_FROM_EMAIL = formataddr((BUSINESS_NAME, DEFAULT_FROM_EMAIL.strip()))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -181,6 +186,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+# The zone of every time a customer reads (e-mails, the confirmation and survey pages).
+BUSINESS_TIME_ZONE = env.str("MAKEGOOD_TIME_ZONE", default=TIME_ZONE)
 USE_I18N = True
 USE_TZ = True
 

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.templatetags.static import static
 from django.urls import URLPattern, URLResolver, include, path
+from django.views.generic import RedirectView
 
 from makegood.api import api
 from makegood.health import healthz
@@ -21,6 +23,12 @@ api_patterns, api_app, api_namespace = api.urls
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page links to; it lives with the static files.
+    path(
+        "favicon.ico",
+        login_not_required(RedirectView.as_view(url=static("makegood/favicon.svg"), permanent=True)),
+        name="favicon",
+    ),
     path("accounts/login/", login_not_required(auth_views.LoginView.as_view()), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

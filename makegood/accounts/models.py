@@ -30,6 +30,13 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(f"{value!r} is not a time zone name such as Europe/London or America/New_York.")
 
 
+class TeamQuerySet(models.QuerySet["Team"]):
+    def receiving_unrouted(self) -> Team | None:
+        """The team new complaints without a team go to: the one marked so, else the first team
+        created, so that on a fresh install with no routing configured no case lands nowhere."""
+        return self.order_by("-receives_unrouted", "pk").first()
+
+
 class Team(models.Model):
     """A team working at one location (a store, a contact centre, the online desk)."""
 
@@ -44,6 +51,8 @@ class Team(models.Model):
         validators=[validate_time_zone],
         help_text="The location's time zone for its opening hours, e.g. Europe/London. Blank: the site's.",
     )
+
+    objects = TeamQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

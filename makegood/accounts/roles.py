@@ -15,6 +15,12 @@ class OwnedByTeam(Protocol):
 
     owner_id: int | None
     team_id: int | None
+    created_by_id: int | None
+    transfer_team_id: int | None
+
+
+# Managers (and whoever may reassign cases) see the cases in no team: someone must route them.
+SEES_UNROUTED = "cases.reassign_case"
 
 
 # Permissions per role (app_label.codename). Applied by the accounts data migration and by
@@ -154,7 +160,12 @@ def can_view_case(user: User | AnonymousUser, case: OwnedByTeam) -> bool:
         return False
     if user.has_perm("cases.view_all_cases"):
         return True
-    return case.owner_id == user.pk or (case.team_id is not None and case.team_id == team_id_of(user))
+    if case.owner_id == user.pk or case.created_by_id == user.pk:
+        return True
+    if case.team_id is None and user.has_perm(SEES_UNROUTED):
+        return True
+    team_id = team_id_of(user)
+    return team_id is not None and team_id in (case.team_id, case.transfer_team_id)
 
 
 def report_scope(user: User, team_slug: str) -> tuple[list[Team], Team | None, bool, bool]:

@@ -82,7 +82,7 @@ def _load() -> ClockConfig:
     }
     return ClockConfig(
         targets=targets,
-        default_team=Team.objects.filter(receives_unrouted=True).order_by("pk").first(),
+        default_team=Team.objects.receiving_unrouted(),
         business_hours_channels=frozenset(business),
         schedules=schedules,
     )

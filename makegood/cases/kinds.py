@@ -31,6 +31,9 @@ class EventKind(models.TextChoices):
     REOPENED = "reopened", "Reopened"
     CLOCK_ALERT = "clock_alert", "First-response clock about to run out"
     CLOCK_BREACHED = "clock_breached", "First-response target missed"
+    TRANSFER_ASKED = "transfer_asked", "Transfer to another team"
+    TRANSFER_TAKEN = "transfer_taken", "Transfer taken"
+    TRANSFER_CANCELLED = "transfer_cancelled", "Transfer withdrawn"
 
 
 class NotificationKind(models.TextChoices):
@@ -39,6 +42,9 @@ class NotificationKind(models.TextChoices):
     REOPENED = "reopened", "Case reopened"
     CLOCK_ALERT = "clock_alert", "Clock about to run out"
     CLOCK_BREACHED = "clock_breached", "Clock ran out"
+    TRANSFER_INCOMING = "transfer_incoming", "Case transferred to your team"
+    TRANSFER_TAKEN = "transfer_taken", "Your transfer was taken"
+    TAKEN_OVER = "taken_over", "Case taken over"
 
 
 _event_kinds: dict[str, str] = {}

@@ -187,6 +187,11 @@ class Case(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A hand-off under way (cases/handoffs.py): this team sees the case and may take it; until
+    # someone there does, the case stays with its team and its owner.
+    transfer_team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="incoming_transfers"
+    )
 
     class Meta:
         permissions = [

@@ -191,11 +191,17 @@ class Queue:
         return f"{self.total:,}" + (" or more" if self.total >= COUNT_CAP else "")
 
 
+UNROUTED_SLUG = "unrouted"
+
+
 def queue_team_for(user: User | AnonymousUser, *, slug: str = "") -> Team | None:
     """The team whose queue to show: the one asked for, else the person's own, else the unrouted one.
 
-    Asking for another team shows only what `cases_visible_to` lets the person see there.
+    Asking for another team shows only what `cases_visible_to` lets the person see there. None is
+    the *Unrouted* view: cases in no team (asked for as `unrouted`, or when there is no team yet).
     """
+    if slug == UNROUTED_SLUG:
+        return None
     if slug:
         team = Team.objects.filter(slug=slug).first()
         if team is not None:
@@ -204,17 +210,16 @@ def queue_team_for(user: User | AnonymousUser, *, slug: str = "") -> Team | None
     if profile is not None and profile.team_id is not None:
         # Through the profile, so that the page header's look-up of the same team is cached.
         return profile.team
-    return Team.objects.filter(receives_unrouted=True).order_by("pk").first()
+    return Team.objects.receiving_unrouted()
 
 
 def queue_cases(user: User | AnonymousUser, *, team: Team | None) -> QuerySet[Case]:
-    """The team's cases that the person may see, with only the columns the queue shows.
+    """The team's cases that the person may see (no team: the unrouted ones), with only the
+    columns the queue shows.
 
     Neither filtered on status nor ordered: `queue_for` reads it a slice at a time, each with an
     equality on status (with `status IN (...)` as well, SQLite leaves the index and sorts).
     """
-    if team is None:
-        return Case.objects.none()
     return (
         cases_visible_to(user)
         .filter(team=team)

@@ -6,22 +6,38 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from makegood.accounts.roles import team_id_of
-from makegood.cases.models import Case, parse_reference
+from makegood.accounts.models import Team
+from makegood.accounts.roles import SEES_UNROUTED, team_id_of
+from makegood.cases.models import Case, Status, parse_reference
 
 
 def cases_visible_to(user: User | AnonymousUser) -> QuerySet[Case]:
-    """The cases a person may see: everything for `view_all_cases`, else their team's and their own."""
+    """The cases a person may see: everything for `view_all_cases`, else their team's, those they
+    own, those they filed (an API client always reads back what it created), those being
+    transferred to their team and, for managers, the unrouted ones (in no team), so that no case is
+    ever invisible. `can_view_case` says the same."""
     if not user.is_authenticated or not user.has_perm("cases.view_case"):
         return Case.objects.none()
     cases = Case.objects.all()
     if user.has_perm("cases.view_all_cases"):
         return cases
     team_id = team_id_of(user)
-    visible = Q(owner_id=user.pk)
+    visible = Q(owner_id=user.pk) | Q(created_by_id=user.pk)
     if team_id is not None:
-        visible |= Q(team_id=team_id)
+        visible |= Q(team_id=team_id) | Q(transfer_team_id=team_id)
+    if user.has_perm(SEES_UNROUTED):
+        visible |= Q(team_id__isnull=True)
     return cases.filter(visible)
+
+
+def incoming_transfers(user: User | AnonymousUser, *, team: Team) -> QuerySet[Case]:
+    """Open cases being transferred to `team`, oldest first, as `user` may see them."""
+    return (
+        cases_visible_to(user)
+        .filter(transfer_team=team, status__in=(Status.NEW, Status.OPEN))
+        .select_related("customer", "owner", "team")
+        .order_by("received_at", "pk")[:50]
+    )
 
 
 def case_get_for_user(user: User | AnonymousUser, reference: str) -> Case:
@@ -30,7 +46,7 @@ def case_get_for_user(user: User | AnonymousUser, reference: str) -> Case:
     if parsed is None:
         raise Http404("No such case.")
     year, pk = parsed
-    case = cases_visible_to(user).select_related("customer", "owner", "team").filter(pk=pk).first()
+    case = cases_visible_to(user).select_related("customer", "owner", "team", "transfer_team").filter(pk=pk).first()
     # The year is compared as the reference writes it (`received_at.year` in UTC), not with a
     # `__year` lookup in the site's time zone, which would miss cases received around New Year.
     if case is None or case.received_at.year != year:

@@ -12,14 +12,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from makegood.accounts.roles import can_view_case
+from makegood.accounts.roles import can_view_case, team_id_of
 from makegood.cases import signals
 from makegood.cases.audit import audit_record
 from makegood.cases.clock import first_response_due
 from makegood.cases.emails import reply_enqueue
 from makegood.cases.guards import resolve_guards_check
 from makegood.cases.kinds import EventKind, NotificationKind
-from makegood.cases.models import Case, CaseEvent, Priority, Status
+from makegood.cases.models import Case, CaseEvent, Notification, Priority, Status
 from makegood.cases.timeline import case_event_add, case_lock, managers_of, notify_owner_or_team
 
 # The longest text a person writes on a case: a complaint's story, a reply, a resolution.
@@ -57,25 +57,38 @@ def _change_status(case: Case, *, to: str, actor: User | None, note: str = "", a
 def case_take_ownership(*, case: Case, user: User, at: datetime | None = None) -> Case:
     """ "I am taking ownership": the case gets one accountable owner.
 
-    Taking a case someone else owns needs the reassign permission (managers).
+    Taking a case someone else owns needs the reassign permission (managers), except for the team
+    a case is being transferred to: whoever takes it there moves it to their team (the hand-off's
+    last step, `cases/handoffs.py`). Whoever owned it before is told.
     """
     if not user.has_perm("cases.respond_case") or not can_view_case(user, case):
         raise CaseActionError("You cannot take ownership of this case.")
     case = case_lock(case)
     if not case.is_open:
         raise CaseActionError("This case is no longer open.")
-    if case.owner_id == user.pk:
+    taking_transfer = case.transfer_team_id is not None and case.transfer_team_id == team_id_of(user)
+    if case.owner_id == user.pk and not taking_transfer:
         return case
     previous_owner = case.owner
-    if previous_owner is not None and not user.has_perm("cases.reassign_case"):
+    if previous_owner is not None and not taking_transfer and not user.has_perm("cases.reassign_case"):
         raise CaseActionError(f"{previous_owner.get_full_name() or previous_owner} already owns this case.")
     now = at or timezone.now()
     case.owner = user
     case.owned_at = now
     body = "I am taking ownership."
-    if previous_owner is not None:
+    if previous_owner is not None and previous_owner.pk != user.pk:
         body += f" (Taken over from {previous_owner.get_full_name() or previous_owner}.)"
     case_event_add(case, kind=EventKind.OWNERSHIP_TAKEN, at=now, actor=user, body=body)
+    if taking_transfer:
+        _transfer_take(case, user=user, previous_owner=previous_owner, at=now)
+    elif previous_owner is not None and previous_owner.pk != user.pk:
+        _tell(
+            case,
+            previous_owner.pk,
+            kind=NotificationKind.TAKEN_OVER,
+            message=f"{user.get_full_name() or user} took over {case.reference} from you.",
+            at=now,
+        )
     audit_record(
         at=now,
         actor=user,
@@ -87,6 +100,45 @@ def case_take_ownership(*, case: Case, user: User, at: datetime | None = None) -
         _change_status(case, to=Status.OPEN, actor=user, at=now)
     case.save()
     return case
+
+
+def _tell(case: Case, user_id: int, *, kind: str, message: str, at: datetime) -> None:
+    Notification.objects.create(case=case, kind=kind, user_id=user_id, message=message[:300], created_at=at)
+
+
+def _transfer_take(case: Case, *, user: User, previous_owner: User | None, at: datetime) -> None:
+    """Someone of the team a case is transferred to takes it: the case moves to their team."""
+    new_team, old_team = case.transfer_team, case.team
+    assert new_team is not None
+    case.team, case.transfer_team = new_team, None
+    if previous_owner is not None:
+        from_whom = previous_owner.get_full_name() or previous_owner.get_username()
+    else:
+        from_whom = old_team.name if old_team is not None else "no team"
+    who = user.get_full_name() or user.get_username()
+    case_event_add(
+        case,
+        kind=EventKind.TRANSFER_TAKEN,
+        at=at,
+        actor=user,
+        body=f"{who} ({new_team.name}) has the case now, taken over from {from_whom}.",
+        data={"from_team": old_team.pk if old_team else None, "to_team": new_team.pk},
+    )
+    audit_record(
+        actor=user,
+        action="case.transfer_taken",
+        obj=case,
+        at=at,
+        changes={"team": [old_team.pk if old_team else None, new_team.pk]},
+    )
+    if previous_owner is not None and previous_owner.pk != user.pk:
+        _tell(
+            case,
+            previous_owner.pk,
+            kind=NotificationKind.TRANSFER_TAKEN,
+            message=f"{case.reference}: {who} of {new_team.name} took the case you transferred.",
+            at=at,
+        )
 
 
 @transaction.atomic

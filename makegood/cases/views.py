@@ -22,15 +22,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from makegood.accounts.models import Team
 from makegood.accounts.requests import staff_user
-from makegood.cases.forms import ResolveForm
+from makegood.cases.forms import NoteForm, ResolveForm, TransferForm
+from makegood.cases.handoffs import case_note_add, case_transfer, case_transfer_cancel
 from makegood.cases.models import Attachment
 from makegood.cases.notifications import notification_mark_read, notification_rows, notifications_mark_all_read
 from makegood.cases.page import case_page_render
 from makegood.cases.panels import QueuePage, queue_assets, queue_panels
-from makegood.cases.queue import queue_for, queue_team_for
-from makegood.cases.selectors import case_get_for_user
+from makegood.cases.queue import UNROUTED_SLUG, queue_for, queue_team_for
+from makegood.cases.selectors import case_get_for_user, incoming_transfers
 from makegood.cases.services import CaseActionError, case_resolve, case_take_ownership
-from makegood.edges import is_htmx
+from makegood.edges import form_add_service_errors, is_htmx
 
 
 @login_not_required
@@ -46,7 +47,7 @@ def _queue_context(request: HttpRequest, team_slug: str) -> dict[str, Any]:
     user = staff_user(request)
     team = queue_team_for(user, slug=team_slug)
     can_switch = user.has_perm("cases.view_all_cases")
-    team_param = team.slug if team is not None and team_slug else ""
+    team_param = (team.slug if team is not None else UNROUTED_SLUG) if team_slug else ""
     hidden = format_html('<input type="hidden" name="from" value="{}">', "queue")
     if team_param:
         hidden += format_html('<input type="hidden" name="team" value="{}">', team_param)
@@ -149,6 +150,71 @@ def case_resolve_view(request: HttpRequest, reference: str) -> HttpResponse:
             messages.success(request, f"{case.reference} is resolved.")
             return redirect("case_detail", reference=case.reference)
     return case_page_render(request, case, bound={"resolve": form})
+
+
+@require_POST
+def case_transfer_view(request: HttpRequest, reference: str) -> HttpResponse:
+    user = staff_user(request)
+    case = case_get_for_user(user, reference)
+    form = TransferForm(request.POST, exclude_team_id=case.team_id)
+    if form.is_valid():
+        try:
+            case_transfer(case=case, user=user, to_team=form.cleaned_data["team"], reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form_add_service_errors(form, exc, {})
+        except CaseActionError as exc:
+            messages.error(request, str(exc))
+            return redirect("case_detail", reference=case.reference)
+        else:
+            messages.success(request, f"{case.reference} is waiting for {form.cleaned_data['team'].name} to take it.")
+            return redirect("case_detail", reference=case.reference)
+    return case_page_render(request, case, bound={"transfer": form})
+
+
+@require_POST
+def case_transfer_cancel_view(request: HttpRequest, reference: str) -> HttpResponse:
+    user = staff_user(request)
+    case = case_get_for_user(user, reference)
+    try:
+        case_transfer_cancel(case=case, user=user)
+    except CaseActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Transfer withdrawn; the case stays here.")
+    return redirect("case_detail", reference=case.reference)
+
+
+@require_POST
+def case_note_view(request: HttpRequest, reference: str) -> HttpResponse:
+    user = staff_user(request)
+    case = case_get_for_user(user, reference)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            case_note_add(case=case, user=user, body=form.cleaned_data["body"])
+        except ValidationError as exc:
+            form_add_service_errors(form, exc, {})
+        except CaseActionError as exc:
+            messages.error(request, str(exc))
+            return redirect("case_detail", reference=case.reference)
+        else:
+            messages.success(request, "Note added. Only staff see it.")
+            return redirect(reverse("case_detail", kwargs={"reference": case.reference}) + "#timeline-title")
+    return case_page_render(request, case, bound={"note": form})
+
+
+@permission_required("cases.view_case", raise_exception=True)
+@require_GET
+def queue_transfers(request: HttpRequest) -> HttpResponse:
+    """The cases being transferred to a team (the queue loads it after the page)."""
+    user = staff_user(request)
+    team = queue_team_for(user, slug=request.GET.get("team", ""))
+    incoming = list(incoming_transfers(user, team=team)) if team is not None else []
+    return render(
+        request,
+        "cases/_queue_transfers_list.html",
+        {"incoming": incoming, "team": team, "can_take": user.has_perm("cases.respond_case")},
+    )
 
 
 @require_GET

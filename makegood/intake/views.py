@@ -12,11 +12,11 @@ from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.decorators import ratelimit
+from django_ratelimit.core import get_usage
 
 from makegood.accounts.requests import staff_user
 from makegood.accounts.roles import can_view_case
@@ -42,6 +42,10 @@ logger = logging.getLogger(__name__)
 WEBFORM_SCOPE = "webform"
 WEBFORM_RATE = "5/m"
 THANKS_SALT = "makegood.intake.thanks"
+RATE_LIMITED_MESSAGE = (
+    "We have just received several complaints from your connection. Your complaint is below as you wrote it:"
+    " please send it again in a minute."
+)
 EXPIRED_FORM_MESSAGE = "This form was open for a long time; please check your details and send it again."
 
 
@@ -66,22 +70,40 @@ def _previous_submit(scope: str, token: str) -> IdempotencyKey | None:
 
 def _fresh_form_data(form: IntakeForm) -> IntakeForm:
     """Give a re-rendered form a new one-time token (the submitted one may have expired)."""
-    form.data = {**form.data, "form_token": form_token_new()}
+    data = form.data
+    if isinstance(data, QueryDict):
+        data = data.copy()  # mutable, and still one value per field
+        data["form_token"] = form_token_new()
+    else:
+        data = {**data, "form_token": form_token_new()}
+    form.data = data
     return form
 
 
+def _webform_usage(request: HttpRequest, *, count: bool) -> bool:
+    """Whether this address has used up its complaints for now; `count` adds the one just accepted.
+
+    Only accepted complaints count: a customer correcting a mistyped e-mail is not a flood."""
+    usage = get_usage(request, group=WEBFORM_SCOPE, key="ip", rate=WEBFORM_RATE, method="POST", increment=count)
+    return usage is not None and usage["count"] >= usage["limit"]
+
+
+def _webform_refused(request: HttpRequest, form: IntakeForm) -> HttpResponse:
+    """Over the limit: the form comes back as typed, with a clear message, and nothing is opened."""
+    logger.warning("Web form rate limit reached by %s", _client_ip(request))
+    form.is_valid()
+    form.add_error(None, RATE_LIMITED_MESSAGE)
+    response = render(request, "intake/complaint_form.html", _public(form=_fresh_form_data(form)), status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
 @login_not_required
-@ratelimit(key="ip", rate=WEBFORM_RATE, method="POST", block=False)
 @require_http_methods(["GET", "POST"])
 def complaint_form(request: HttpRequest) -> HttpResponse:
-    """The public complaint form. Abuse is held off by a rate limit per address, a honeypot and
-    size limits; a second submit of the same form (same one-time token) shows the same confirmation."""
-    if getattr(request, "limited", False):
-        logger.warning("Web form rate limit reached by %s", _client_ip(request))
-        response = render(request, "429.html", _public(retry_after=60), status=429)
-        response["Retry-After"] = "60"
-        return response
-
+    """The public complaint form. Abuse is held off by a rate limit per address (counting only
+    accepted complaints), a honeypot and size limits; a second submit of the same form (same
+    one-time token) shows the same confirmation."""
     if request.method != "POST":
         form = ComplaintForm(initial={"form_token": form_token_new()})
         return render(request, "intake/complaint_form.html", _public(form=form))
@@ -103,6 +125,8 @@ def complaint_form(request: HttpRequest) -> HttpResponse:
     if form.is_valid() and not token_ok:
         form.add_error(None, EXPIRED_FORM_MESSAGE)
     if form.is_valid():
+        if _webform_usage(request, count=False):
+            return _webform_refused(request, form)
         try:
             result = intake_case_open(scope=WEBFORM_SCOPE, idempotency_key=token, **form.intake_kwargs())
         except ValidationError as exc:
@@ -114,6 +138,8 @@ def complaint_form(request: HttpRequest) -> HttpResponse:
                 raise
             return redirect(_thanks_url(previous.case))
         else:
+            if not result.replayed:
+                _webform_usage(request, count=True)
             return redirect(_thanks_url(result.case))
     return render(request, "intake/complaint_form.html", _public(form=_fresh_form_data(form) if not token_ok else form))
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from makegood import money as amounts
 from makegood.accounts.roles import can_view_case
 from makegood.cases.audit import audit_record
-from makegood.cases.models import Case
+from makegood.cases.models import Case, Notification
 from makegood.cases.services import CaseActionError, case_take_ownership
 from makegood.cases.timeline import case_lock, notify_owner_or_team
 from makegood.remedies.authority import authority_policy, authority_remaining, money
@@ -295,8 +295,18 @@ def approval_decide(
         return escalation
     escalation.status = EscalationStatus.TAKEN_OVER
     escalation.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    previous_owner_id = case.owner_id
     if case.owner_id != manager.pk:
-        case_take_ownership(case=case, user=manager, at=now)
+        case_take_ownership(case=case, user=manager, at=now)  # tells the owner it was taken over
+    if escalation.raised_by_id not in (previous_owner_id, manager.pk):
+        # Whoever escalated hears the decision too, even when the case was no longer theirs.
+        Notification.objects.create(
+            case=case,
+            kind=RemedyNotificationKind.TAKEN_OVER,
+            user_id=escalation.raised_by_id,
+            message=f"{case.reference}: {who} did not approve the escalation and took the case over.",
+            created_at=now,
+        )
     timeline_add(
         case,
         kind=RemedyEventKind.TAKEN_OVER,

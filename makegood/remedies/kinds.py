@@ -23,6 +23,7 @@ class RemedyEventKind(models.TextChoices):
 class RemedyNotificationKind(models.TextChoices):
     # Notification.kind holds 20 characters.
     APPROVED = "remedy_approved", "Approval to deliver"
+    TAKEN_OVER = "remedy_taken_over", "Escalation taken over"
 
 
 # What the timeline lines were before they had kinds of their own: notes whose data["remedies"]

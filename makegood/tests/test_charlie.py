@@ -23,7 +23,7 @@ from makegood.remedies.models import Authorization, Escalation, Offer
 from makegood.tests.urlwalk import operations, pages
 
 OUTSIDER_TEAM = "old-town-store"  # jake (frontline) and anya (manager) in the demo
-PUBLIC_PAGES = {"login", "home", "complaint_form", "complaint_thanks", "followup_survey"}
+PUBLIC_PAGES = {"login", "home", "favicon", "complaint_form", "complaint_thanks", "followup_survey"}
 NEVER_ALLOWED = {403, 404, 405}
 
 

@@ -40,7 +40,7 @@ def test_the_last_line_is_a_token_that_opens_cases_through_the_api(client, north
 
 
 def test_a_missing_user_is_created_as_staff_in_the_role_and_team_asked_for(north):
-    run("mia", "--role", "manager", "--team", "Harbour Store")
+    run("mia", "--role", "manager", "--team", "Harbour Store", "--create-team")
     mia = User.objects.get(username="mia")
     assert role_of(mia) == Role.MANAGER
     assert mia.staff.team == Team.objects.get(slug="harbour-store", name="Harbour Store")
@@ -70,18 +70,42 @@ def test_an_existing_user_gets_another_token_and_keeps_their_role_and_team(alice
     assert alice.staff.team == north
 
 
-def test_an_existing_users_role_can_be_changed(alice, north):
-    run("alice", "--role", "process-owner")
+def test_an_existing_users_role_can_be_changed_with_force(alice, north):
+    run("alice", "--role", "process-owner", "--force")
     alice = User.objects.get(username="alice")
     assert role_of(alice) == Role.PROCESS_OWNER
     assert alice.staff.team == north
 
 
-def test_an_unknown_role_is_a_clear_error_and_creates_nothing():
-    with pytest.raises(CommandError, match="Unknown role 'boss'; use one of: frontline, manager"):
-        run("quinn", "--role", "boss")
-    assert not User.objects.filter(username="quinn").exists()
+def test_an_existing_users_role_is_not_changed_without_force(alice, north):
+    with pytest.raises(CommandError, match=r"alice already exists \(role frontline, team North\); add --force"):
+        run("alice", "--role", "administrator")
+    assert role_of(User.objects.get(username="alice")) == Role.FRONTLINE
+    assert not ApiToken.objects.filter(user=alice).exists()
+
+
+def test_naming_the_role_an_existing_user_already_has_needs_no_force(alice, north):
+    assert last_line(run("alice", "--role", "frontline")).startswith("mg_")
+    assert role_of(User.objects.get(username="alice")) == Role.FRONTLINE
+
+
+def test_an_unknown_team_is_a_clear_error_and_creates_nothing(north):
+    with pytest.raises(CommandError, match=r"No team 'nowhere' \(teams: North\)\. Add --create-team"):
+        run("sid", "--team", "nowhere")
+    assert Team.objects.count() == 1
+    assert not User.objects.filter(username="sid").exists()
     assert not ApiToken.objects.exists()
+
+
+def test_the_command_line_exits_non_zero_with_one_clear_line_on_stderr(north, capsys):
+    from makegood.accounts.management.commands.create_api_token import Command
+
+    with pytest.raises(SystemExit) as exited:
+        Command().run_from_argv(["makegood", "create_api_token", "sid", "--team", "nowhere"])
+    assert exited.value.code != 0
+    err = capsys.readouterr().err
+    assert "No team 'nowhere'" in err
+    assert "Traceback" not in err
 
 
 def test_only_the_hash_of_the_token_is_stored():

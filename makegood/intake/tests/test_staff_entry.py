@@ -173,10 +173,10 @@ def test_charlie_records_cases_for_his_own_team_and_alice_cannot_open_them(clien
     assert client.get(f"/cases/{case.reference}/").status_code == 404
 
 
-def test_an_employee_without_a_team_who_does_not_handle_it_is_sent_to_the_queue(client, north):
+def test_an_employee_without_a_team_who_does_not_handle_it_still_sees_what_they_recorded(client, north):
     loner = make_staff("lou", Role.FRONTLINE, None)
     client.force_login(loner)
     response = client.post(URL, fields(handling_now=None))
     case = Case.objects.get()
     assert case.team == north  # unrouted cases go to the team that receives them
-    assert response["Location"] == "/queue/"
+    assert response["Location"] == f"/cases/{case.reference}/"  # whoever files a case may read it back

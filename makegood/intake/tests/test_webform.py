@@ -242,18 +242,33 @@ def test_the_honeypot_is_hidden_from_people(client, north):
     assert re.search(r'name="website"[^>]*tabindex="-1"|tabindex="-1"[^>]*name="website"', html)
 
 
-def test_the_sixth_post_in_a_minute_from_one_address_gets_a_friendly_429(client, north, caplog):
+def test_the_sixth_complaint_in_a_minute_from_one_address_is_refused_with_what_was_typed(client, north, caplog):
     for _ in range(5):
         assert client.post(URL, fields(), REMOTE_ADDR="203.0.113.7").status_code == 302
     with caplog.at_level(logging.WARNING, logger="makegood.intake.views"):
-        limited = client.post(URL, fields(), REMOTE_ADDR="203.0.113.7")
+        limited = client.post(URL, fields(story="The bell fell off on the first ride."), REMOTE_ADDR="203.0.113.7")
     assert limited.status_code == 429
-    assert "One moment, please" in limited.content.decode()
+    assert limited["Retry-After"] == "60"
+    html = limited.content.decode()
+    assert "please send it again in a minute" in html
+    assert "The bell fell off on the first ride." in html  # nothing typed is lost
+    assert 'value="dana@example.com"' in html
     assert Case.objects.count() == 5
     assert "rate limit" in caplog.text
     # Another address is not held up, and reading the form is never limited.
     assert client.post(URL, fields(), REMOTE_ADDR="198.51.100.2").status_code == 302
     assert client.get(URL, REMOTE_ADDR="203.0.113.7").status_code == 200
+
+
+def test_refused_submissions_do_not_count_towards_the_rate_limit(client, north):
+    for _ in range(8):
+        invalid = client.post(URL, fields(email="not an address", phone=""), REMOTE_ADDR="203.0.113.8")
+        assert invalid.status_code == 200
+        assert "not an address" in invalid.content.decode()
+    for _ in range(5):
+        assert client.post(URL, fields(), REMOTE_ADDR="203.0.113.8").status_code == 302
+    assert client.post(URL, fields(), REMOTE_ADDR="203.0.113.8").status_code == 429
+    assert Case.objects.count() == 5
 
 
 def test_a_post_without_a_csrf_token_is_refused():

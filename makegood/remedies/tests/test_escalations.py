@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from makegood.accounts.models import Role
 from makegood.cases.kinds import EventKind
-from makegood.cases.models import AuditEntry
+from makegood.cases.models import AuditEntry, Notification
 from makegood.cases.services import CaseActionError, case_take_ownership
 from makegood.cases.tests.factories import make_staff
 from makegood.remedies import escalations
@@ -192,6 +192,22 @@ def test_not_approving_hands_the_case_to_the_manager_who_contacts_the_customer(e
     note = declined.events.get(kind=RemedyEventKind.TAKEN_OVER)
     assert "will contact the customer personally" in note.body
     assert not Authorization.objects.exists()
+
+
+def test_the_employee_who_escalated_hears_every_decision(escalated, declined, alice, bob):
+    approval_decide(escalation=escalated, manager=bob, approve=False)
+    told = Notification.objects.filter(user=alice).values_list("kind", "message")
+    assert list(told) == [("taken_over", f"Bob Brown took over {declined.reference} from you.")]
+
+
+def test_whoever_escalated_hears_a_take_over_even_when_someone_else_owned_the_case_by_then(
+    escalated, declined, alice, bob, north
+):
+    mona = make_staff("mona", Role.MANAGER, north, first_name="Mona", last_name="Marsh")
+    case_take_ownership(case=declined, user=mona)
+    approval_decide(escalation=escalated, manager=bob, approve=False)
+    kinds = set(Notification.objects.filter(user=alice).values_list("kind", flat=True))
+    assert "remedy_taken_over" in kinds
 
 
 def test_frontline_employees_have_no_way_to_decide_on_an_escalation(escalated, alice, north):

@@ -1,7 +1,10 @@
-"""`makegood create_api_token USERNAME [--role ROLE] [--team TEAM]`: a bearer token for the REST API.
+"""`makegood create_api_token USERNAME [--role ROLE] [--team TEAM] [--create-team] [--force]`: a bearer
+token for the REST API.
 
 The token is printed on the last line and nothing after it, so scripts can take it with
-`tail -n 1`. Only its hash is stored: it cannot be shown again.
+`tail -n 1`. Only its hash is stored: it cannot be shown again. A mistyped team name or a role
+given for someone who already has another one is refused (non-zero exit) rather than silently
+creating a team or promoting a person: `--create-team` and `--force` say it was meant.
 """
 
 from __future__ import annotations
@@ -28,13 +31,18 @@ def _role(raw: str) -> Role:
     raise CommandError(f"Unknown role {raw!r}; use one of: {choices}.")
 
 
-def _team(raw: str) -> Team:
-    """The team with this name or slug; a new one if there is none."""
+def _team(raw: str, *, create: bool) -> Team:
+    """The team with this name or slug; a new one only when `create` says so."""
     name = raw.strip()
     if not name:
         raise CommandError("The team's name must not be empty.")
     found = Team.objects.filter(Q(slug=slugify(name)) | Q(name__iexact=name) | Q(slug=name)).first()
-    return found or team_get_or_create(name)
+    if found is not None:
+        return found
+    if not create:
+        known = ", ".join(Team.objects.order_by("name").values_list("name", flat=True)) or "none yet"
+        raise CommandError(f"No team {name!r} (teams: {known}). Add --create-team to create it.")
+    return team_get_or_create(name)
 
 
 class Command(BaseCommand):
@@ -46,7 +54,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument("--role", help=f"One of: {', '.join(role.value for role in Role)}.")
-        parser.add_argument("--team", help="Team name or slug; created if there is none.")
+        parser.add_argument("--team", help="Team name or slug (must exist unless --create-team).")
+        parser.add_argument("--create-team", action="store_true", help="Create the --team if there is none.")
+        parser.add_argument("--force", action="store_true", help="Allow changing the role of an existing staff member.")
         parser.add_argument("--name", default="cli", help="A label for the token (what uses it).")
 
     @transaction.atomic
@@ -55,11 +65,13 @@ class Command(BaseCommand):
         if not username:
             raise CommandError("The username must not be empty.")
         role = _role(options["role"]) if options["role"] else None
-        team = _team(options["team"]) if options["team"] else None
+        team = _team(options["team"], create=options["create_team"]) if options["team"] else None
         user = User.objects.select_related("staff__team").filter(username=username).first()
+        if user is not None and role is not None and role != role_of(user) and not options["force"]:
+            raise CommandError(f"{username} already exists ({_describe(user)}); add --force to make them {role.value}.")
         if user is None:
             # A new integration sees the cases it files: they go to the team receiving new complaints.
-            team = team or Team.objects.filter(receives_unrouted=True).order_by("pk").first()
+            team = team or Team.objects.receiving_unrouted()
             user = staff_create_or_update(username=username, role=role or Role.FRONTLINE, team=team)
             self.stdout.write(f"Created {username} ({_describe(user)}).")
         elif role is not None or team is not None:
