@@ -11,6 +11,7 @@ from django_tasks import task
 
 from makegood.cases.kinds import EventKind
 from makegood.cases.models import Case, CaseEvent
+from makegood.cases.threading import message_id_header
 
 
 def reply_subject(case: Case) -> str:
@@ -33,7 +34,8 @@ def send_acknowledgement(case_id: int) -> None:
     context = {"case": case, "business_name": settings.BUSINESS_NAME}
     # RFC 3834: marked automatic so that out-of-office replies do not answer it, and threaded
     # under the customer's own e-mail where there was one.
-    headers = {"Auto-Submitted": "auto-replied"}
+    # Its Message-ID is recorded on the case: the customer's answer threads back by its headers.
+    headers = {"Auto-Submitted": "auto-replied", **message_id_header(case, "ack")}
     received = case.events.filter(kind=EventKind.RECEIVED).values_list("data", flat=True).first() or {}
     message_id = (received.get("email") or {}).get("message_id")
     if message_id:
@@ -60,6 +62,7 @@ def send_reply(event_id: int) -> None:
         subject=reply_subject(case),
         body=render_to_string("cases/email/reply.txt", context),
         to=[case.customer.email],
+        headers=message_id_header(case, f"reply-{event.pk}"),
     ).send()
     sent = {"sent_at": timezone.now().isoformat(), "to": case.customer.email}
     # Merged in the database row as it is now, so that nothing written meanwhile is lost.

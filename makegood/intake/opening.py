@@ -120,6 +120,7 @@ class Intake:
     detected_feeling: str
     detected_feeling_confidence: float
     created_by: User | None
+    follows: Case | None = None
 
 
 class Complaint(TypedDict, total=False):
@@ -136,6 +137,7 @@ class Complaint(TypedDict, total=False):
     team: Team | None
     created_by: User | None
     received_at: datetime | None
+    follows: Case | None
 
 
 def intake_prepare(**complaint: Unpack[Complaint]) -> Intake:
@@ -171,6 +173,7 @@ def intake_prepare(**complaint: Unpack[Complaint]) -> Intake:
         detected_feeling=detected.feeling,
         detected_feeling_confidence=detected.confidence,
         created_by=created_by,
+        follows=complaint.get("follows"),
     )
 
 
@@ -203,6 +206,7 @@ def case_create(intake: Intake) -> Case:
             acknowledged_at=received_at,
             first_response_due_at=intake.first_response_due_at,
             created_by=created_by,
+            follows=intake.follows,
             is_repeat_failure=intake.is_repeat_failure,
             detected_feeling=intake.detected_feeling,
             detected_feeling_confidence=intake.detected_feeling_confidence,
