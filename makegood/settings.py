@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "makegood.improvement",
     "makegood.history",
     "makegood.desk",
+    "makegood.spot",
     "makegood.insights",
     "makegood.webhooks",
     "makegood.worker",

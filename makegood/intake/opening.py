@@ -59,8 +59,12 @@ def validate_intake(
     expectation: str = "",
     subject: str = "",
     external_id: str = "",
+    contact_required: bool = True,
 ) -> dict[str, str]:
-    """Check and normalise one complaint; raise ValidationError with every field's problems."""
+    """Check and normalise one complaint; raise ValidationError with every field's problems.
+
+    `contact_required=False` only for a complaint heard live and put right there and then
+    (`makegood.spot`): the customer may leave no way to reach them."""
     errors: dict[str, list[str]] = {}
     if channel not in Channel.values:
         errors["channel"] = [f"Unknown channel {channel!r}; use one of: {', '.join(Channel.values)}."]
@@ -81,7 +85,7 @@ def validate_intake(
         phone = normalize_phone(customer_phone)
     except ValidationError as exc:
         errors["customer_phone"] = list(exc.messages)
-    if not customer_email.strip() and not customer_phone.strip():
+    if contact_required and not customer_email.strip() and not customer_phone.strip():
         errors["customer_email"] = ["Give an e-mail address or a phone number so that we can reply."]
     if errors:
         raise ValidationError(errors)
@@ -138,6 +142,7 @@ class Complaint(TypedDict, total=False):
     created_by: User | None
     received_at: datetime | None
     follows: Case | None
+    contact_required: bool
 
 
 def intake_prepare(**complaint: Unpack[Complaint]) -> Intake:
@@ -152,6 +157,7 @@ def intake_prepare(**complaint: Unpack[Complaint]) -> Intake:
         expectation=complaint.get("expectation", ""),
         subject=complaint.get("subject", ""),
         external_id=complaint.get("external_id", ""),
+        contact_required=complaint.get("contact_required", True),
     )
     received_at = complaint.get("received_at") or timezone.now()
     team = complaint.get("team") or default_team()
