@@ -7,6 +7,7 @@ class CasesConfig(AppConfig):
     verbose_name = "Cases"
 
     def ready(self) -> None:
+        from makegood.cases import assignment  # noqa: F401 - registers its timeline and notification kinds
         from makegood.cases.clock import connect_signals
         from makegood.cases.page import register_core_panels
 

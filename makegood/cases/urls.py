@@ -6,6 +6,7 @@ urlpatterns: list[URLPattern] = [
     path("", views.home, name="home"),
     path("queue/", views.queue, name="queue"),
     path("queue/rows/", views.queue_rows, name="queue_rows"),
+    path("queue/assign/", views.queue_assign, name="queue_assign"),
     path("notifications/<int:notification_id>/read/", views.notification_read, name="notification_read"),
     path("notifications/read/", views.notifications_read_all, name="notifications_read_all"),
     path("cases/<str:reference>/", views.case_detail, name="case_detail"),

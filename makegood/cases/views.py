@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from makegood.accounts.models import Team
 from makegood.accounts.requests import staff_user
+from makegood.cases.assignment import MAX_BULK_ASSIGN, assignees_for, cases_assign
 from makegood.cases.forms import NoteForm, ResolveForm, TransferForm
 from makegood.cases.handoffs import case_note_add, case_transfer, case_transfer_cancel
 from makegood.cases.models import Attachment
@@ -29,6 +31,7 @@ from makegood.cases.notifications import notification_mark_read, notification_ro
 from makegood.cases.page import case_page_render
 from makegood.cases.panels import QueuePage, queue_assets, queue_panels
 from makegood.cases.queue import UNROUTED_SLUG, queue_for, queue_team_for
+from makegood.cases.queue_views import queue_view_counts, queue_view_get
 from makegood.cases.selectors import case_get_for_user, incoming_transfers
 from makegood.cases.services import CaseActionError, case_resolve, case_take_ownership
 from makegood.edges import form_add_service_errors, is_htmx
@@ -43,21 +46,32 @@ def home(request: HttpRequest) -> HttpResponse:
 # The queue ------------------------------------------------------------------------------------
 
 
-def _queue_context(request: HttpRequest, team_slug: str) -> dict[str, Any]:
+def _queue_context(request: HttpRequest, team_slug: str, view_slug: str = "") -> dict[str, Any]:
     user = staff_user(request)
     team = queue_team_for(user, slug=team_slug)
     can_switch = user.has_perm("cases.view_all_cases")
     team_param = (team.slug if team is not None else UNROUTED_SLUG) if team_slug else ""
+    view = queue_view_get(view_slug)
+    view_param = view.slug if view is not None else ""
+    now = timezone.now()
     hidden = format_html('<input type="hidden" name="from" value="{}">', "queue")
     if team_param:
         hidden += format_html('<input type="hidden" name="team" value="{}">', team_param)
+    if view_param:
+        hidden += format_html('<input type="hidden" name="view" value="{}">', view_param)
+    can_assign = user.has_perm("cases.reassign_case")
     return {
-        "queue": queue_for(user, team=team, now=timezone.now()),
+        "queue": queue_for(user, team=team, now=now, narrowed=view.narrowed(user, now) if view else None),
+        "views": queue_view_counts(user, team=team, now=now, current=view_param),
+        "view": view,
         "notifications": notification_rows(user),
         "team": team,
         "teams": list(Team.objects.only("name", "slug")) if can_switch else [],
         "team_param": team_param,
+        "view_param": view_param,
+        "poll_query": urlencode({k: v for k, v in (("team", team_param), ("view", view_param)) if v}),
         "can_take": user.has_perm("cases.respond_case"),
+        "assignees": assignees_for(team.pk if team is not None else None) if can_assign else [],
         # Rendered once, not once per row (see QueueRow).
         "csrf_input": csrf_input(request),
         "take_hidden": hidden,
@@ -67,7 +81,7 @@ def _queue_context(request: HttpRequest, team_slug: str) -> dict[str, Any]:
 @permission_required("cases.view_case", raise_exception=True)
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
-    context = _queue_context(request, request.GET.get("team", ""))
+    context = _queue_context(request, request.GET.get("team", ""), request.GET.get("view", ""))
     page = QueuePage(request=request, user=staff_user(request), team=context["team"])
     context.update(
         action_panels=queue_panels(page, "queue_actions"),
@@ -81,15 +95,49 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_GET
 def queue_rows(request: HttpRequest) -> HttpResponse:
     """The queue's table alone: htmx polls it so that new cases appear and the clocks stay right."""
-    return render(request, "cases/_queue.html", _queue_context(request, request.GET.get("team", "")))
+    context = _queue_context(request, request.GET.get("team", ""), request.GET.get("view", ""))
+    return render(request, "cases/_queue.html", context)
 
 
 def _back_to_queue(request: HttpRequest) -> HttpResponse:
     """After an action taken from the queue: the refreshed queue (htmx), else a redirect to it."""
-    team_slug = request.POST.get("team", "")
+    team_slug, view_slug = request.POST.get("team", ""), request.POST.get("view", "")
     if is_htmx(request):
-        return render(request, "cases/_queue.html", _queue_context(request, team_slug))
-    return redirect(reverse("queue") + (f"?{urlencode({'team': team_slug})}" if team_slug else ""))
+        return render(request, "cases/_queue.html", _queue_context(request, team_slug, view_slug))
+    query = urlencode({k: v for k, v in (("team", team_slug), ("view", view_slug)) if v})
+    return redirect(reverse("queue") + (f"?{query}" if query else ""))
+
+
+@permission_required("cases.reassign_case", raise_exception=True)
+@require_POST
+def queue_assign(request: HttpRequest) -> HttpResponse:
+    """Bulk assign from the queue: the ticked cases to one member of the team."""
+    user = staff_user(request)
+    references = request.POST.getlist("case")[:MAX_BULK_ASSIGN]
+    assignee_id = request.POST.get("assignee", "")
+    assignee = (
+        User.objects.filter(pk=int(assignee_id), is_active=True).first()
+        if assignee_id.isascii() and assignee_id.isdigit() and len(assignee_id) < 19
+        else None
+    )
+    cases = []
+    for reference in references:
+        try:
+            cases.append(case_get_for_user(user, reference))
+        except Http404:
+            messages.error(request, "A ticked case is not one you can see.")
+    if assignee is None:
+        messages.error(request, "Choose who to give the cases to.")
+    elif not cases:
+        messages.error(request, "Tick the cases to assign first.")
+    else:
+        assigned, refused = cases_assign(cases=cases, assignee=assignee, by=user)
+        if assigned:
+            name = assignee.get_full_name() or assignee.get_username()
+            messages.success(request, f"{len(assigned)} case{'s' if len(assigned) != 1 else ''} given to {name}.")
+        for why in refused:
+            messages.error(request, why)
+    return _back_to_queue(request)
 
 
 @permission_required("cases.view_case", raise_exception=True)

@@ -1,4 +1,5 @@
-"""`GET /v1/search`: the search page's selector for integrations and the desk's own scripts."""
+"""The desk's API: `GET /v1/search` (the search page's selector) and
+`POST /v1/cases/{reference}/merge` (the case page's merge service)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from ninja import Field, Query, Router, Schema
 from pydantic import BaseModel, field_validator
 
 from makegood.accounts.requests import token_user
-from makegood.cases.models import Channel, Status
+from makegood.cases.models import Case, Channel, Status
 from makegood.cases.schemas import CaseSummaryOut, ErrorOut, ValidationErrorOut, storable_text
+from makegood.cases.selectors import case_get_for_user
+from makegood.desk.merge import case_merge
 from makegood.desk.search import MAX_QUERY_CHARS, RESULT_LIMIT, SearchFilters, case_search
 
 router = Router(tags=["search"])
@@ -41,3 +44,22 @@ def search(request: HttpRequest, query: Query[SearchQuery]) -> dict[str, object]
     filters = SearchFilters(status=query.status or "", team=query.team or "", channel=query.channel or "")
     result = case_search(token_user(request), query.q, filters=filters, limit=query.limit)
     return {"query": result.query, "matched_on": result.matched_on, "items": result.cases}
+
+
+class MergeIn(Schema):
+    into: str = Field(max_length=40, description="The reference of the customer's case to merge this one into.")
+
+
+@router.post(
+    "/cases/{reference}/merge",
+    response={200: CaseSummaryOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut},
+    summary="Merge a duplicate case into another of the same customer",
+    operation_id="case_merge",
+)
+def merge(request: HttpRequest, reference: str, payload: MergeIn) -> Case:
+    """The case is closed into `into`; both keep their timelines. Answers with the case that remains.
+    404 for a case the token's owner may not see; 409 when they cannot be merged."""
+    user = token_user(request)
+    source = case_get_for_user(user, reference)
+    target = case_get_for_user(user, payload.into)
+    return case_merge(source=source, target=target, by=user)

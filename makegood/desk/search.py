@@ -24,7 +24,7 @@ from makegood.desk.search_index import TABLE, strip_accents
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
 RESULT_LIMIT = 50
-CANDIDATES = 1_000
+CANDIDATES = 500
 # Shorter terms match whole words only: a prefix of one or two letters matches half the index.
 PREFIX_FROM_CHARS = 3
 _TERM_RE = re.compile(r"[^\W_]+")
@@ -73,7 +73,11 @@ def _fts5_match(terms: list[str]) -> str:
 
 
 def _tsquery(terms: list[str]) -> str:
-    return " & ".join(f"'{t}':*" if len(t) >= PREFIX_FROM_CHARS else f"'{t}'" for t in terms)
+    """`('refund' | 'refund':*) & ...`: the prefix alone matches the same, but PostgreSQL estimates
+    a prefix's matches with a default (2% where a fifth of the cases matched), then plans for a
+    few rows and reads every match; with the word itself beside it the estimate comes from the
+    index's statistics, and a common word is read newest first and stopped early (5x faster)."""
+    return " & ".join(f"('{t}' | '{t}':*)" if len(t) >= PREFIX_FROM_CHARS else f"'{t}'" for t in terms)
 
 
 def _candidates(cases: QuerySet[Case], terms: list[str]) -> list[tuple[int, float]]:

@@ -209,3 +209,39 @@ def search_index_drop(connection: BaseDatabaseWrapper) -> None:
     with connection.cursor() as cursor:
         for statement in _statements(connection, create=False):
             cursor.execute(statement)
+
+
+TRIGGERS = (
+    "desk_search_case_insert",
+    "desk_search_case_update",
+    "desk_search_case_delete",
+    "desk_search_event_insert",
+    "desk_search_customer_update",
+)
+
+
+def _triggers_present(connection: BaseDatabaseWrapper) -> int:
+    marks = ", ".join(["%s"] * len(TRIGGERS))
+    if connection.vendor == "postgresql":
+        sql = f"SELECT count(DISTINCT tgname) FROM pg_trigger WHERE tgname IN ({marks})"
+    else:
+        sql = f"SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(TRIGGERS))
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def search_index_ensure(connection: BaseDatabaseWrapper) -> bool:
+    """Re-create the index when a later migration lost its triggers; True if it had to.
+
+    SQLite cannot alter most of a table in place: Django's migrations rebuild the table (a new
+    one, copied, renamed), and the triggers on the old one go with it. Run after every migrate.
+    """
+    if connection.vendor not in ("sqlite", "postgresql"):
+        return False
+    if _triggers_present(connection) == len(TRIGGERS):
+        return False
+    search_index_drop(connection)
+    search_index_create(connection)
+    return True

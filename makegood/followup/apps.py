@@ -10,7 +10,7 @@ class FollowupConfig(AppConfig):
         from makegood.cases import signals as case_signals
         from makegood.cases.kinds import register_event_kinds, register_notification_kinds
         from makegood.cases.panels import Panel, register_case_panel, register_queue_panel
-        from makegood.followup import receivers
+        from makegood.followup import receivers  # attempts registers its timeline kind
         from makegood.followup.models import FollowUpEventKind, FollowUpNotificationKind
 
         register_event_kinds(FollowUpEventKind)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from makegood.followup.models import CallAttemptOutcome
 from makegood.followup.services import MAX_TEXT
 
 SCORES = [
@@ -72,3 +73,16 @@ class CallAnswerForm(AnswerForm):
         self.fields["comment"].label = "What else did they say?"
         self.fields["suggestion"].label = "Is there anything we could do better, in their words?"
         self.fields["suggestion"].help_text = "Optional. Goes to the process owner as a suggestion."
+
+
+class CallAttemptForm(forms.Form):
+    """The call did not get the answers."""
+
+    outcome = forms.ChoiceField(label="What happened?", choices=CallAttemptOutcome.choices, widget=forms.RadioSelect)
+    call_back_at = forms.DateTimeField(
+        label="Call back at",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="Only when they asked to be called back.",
+    )
+    note = forms.CharField(label="Note", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))

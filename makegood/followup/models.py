@@ -210,3 +210,26 @@ class FollowUpAnswer(models.Model):
     @property
     def satisfied(self) -> bool:
         return self.outcome == Outcome.CLOSED
+
+
+class CallAttemptOutcome(models.TextChoices):
+    NO_ANSWER = "no_answer", "Couldn't reach them"
+    VOICEMAIL = "voicemail", "Left a voicemail"
+    CALL_BACK = "call_back", "Asked to be called back"
+
+
+class CallAttempt(models.Model):
+    """One follow-up call that did not get the answers (the answers are a FollowUpAnswer)."""
+
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="call_attempts")
+    outcome = models.CharField(max_length=20, choices=CallAttemptOutcome.choices)
+    call_back_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} ({self.follow_up_id})"

@@ -8,14 +8,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from makegood.accounts.models import Team
 from makegood.accounts.reports import period
 from makegood.accounts.roles import team_id_of
 from makegood.cases.models import Case
 from makegood.cases.selectors import cases_visible_to
-from makegood.followup.models import AWAITING_STATES, FollowUp, Method, Outcome, State
+from makegood.followup.models import AWAITING_STATES, CallAttempt, FollowUp, Method, Outcome, State
 
 
 def followups_visible_to(user: User | AnonymousUser) -> QuerySet[FollowUp]:
@@ -28,17 +29,27 @@ def followups_for_case(case: Case) -> list[FollowUp]:
 
 
 def calls_to_make_for(user: User | AnonymousUser) -> list[FollowUp]:
-    """Follow-up calls waiting for this person: on cases they own, or unowned cases of their team."""
+    """Follow-up calls waiting for this person: on cases they own, or unowned cases of their team.
+
+    Each carries its last try (`last_outcome`, `call_back_at`); a call the customer asked to be
+    called back on comes up at that time, the others in the order they became due.
+    """
     if not user.is_authenticated:
         return []
     mine = Q(case__owner_id=user.pk)
     team_id = team_id_of(user)
     if team_id is not None:
         mine |= Q(case__owner__isnull=True, case__team_id=team_id)
+    last = CallAttempt.objects.filter(follow_up=OuterRef("pk")).order_by("-at", "-pk")
     return list(
         FollowUp.objects.filter(mine, method=Method.CALL, state__in=AWAITING_STATES)
         .select_related("case__customer")
-        .order_by("sent_at", "pk")
+        .annotate(
+            last_outcome=Subquery(last.values("outcome")[:1]),
+            call_back_at=Subquery(last.values("call_back_at")[:1]),
+        )
+        .annotate(next_call_at=Coalesce("call_back_at", "sent_at"))
+        .order_by("next_call_at", "pk")
     )
 
 

@@ -9,6 +9,11 @@ urlpatterns: list[URLPattern] = [
         views.call_answer,
         name="followup_call_answer",
     ),
+    path(
+        "cases/<str:reference>/follow-ups/<int:follow_up_id>/attempt/",
+        views.call_attempt,
+        name="followup_call_attempt",
+    ),
     path("follow-ups/calls/", views.calls, name="followup_calls"),
     path("reports/follow-ups/", views.report, name="followup_report"),
 ]

@@ -11,15 +11,17 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from makegood.accounts.reports import ReportFilterForm
 from makegood.accounts.requests import staff_user
 from makegood.accounts.roles import report_scope
 from makegood.cases.models import Status
 from makegood.cases.selectors import case_get_for_user
-from makegood.edges import form_add_service_errors
-from makegood.followup.forms import AnswerForm, CallAnswerForm
+from makegood.cases.services import CaseActionError
+from makegood.edges import form_add_service_errors, is_htmx
+from makegood.followup.attempts import followup_call_attempt_record
+from makegood.followup.forms import AnswerForm, CallAnswerForm, CallAttemptForm
 from makegood.followup.links import LinkExpired, LinkInvalid, follow_up_from_token
 from makegood.followup.models import ANSWERABLE_STATES, FollowUp, FollowUpAnswer, Outcome, Via
 from makegood.followup.selectors import calls_to_make_for, followup_outcomes, may_record_call
@@ -121,15 +123,19 @@ def call_answer(request: HttpRequest, reference: str, follow_up_id: int) -> Http
             else:
                 messages.success(request, f"Answer recorded. {case.reference} is closed.")
             return redirect("case_detail", reference=case.reference)
-    context = {"case": case, "follow_up": follow_up, "form": form}
+    context = {"case": case, "follow_up": follow_up, "form": form, "attempt_form": CallAttemptForm()}
     return render(request, "followup/call_answer.html", context, status=200)
 
 
 @permission_required("cases.view_case", raise_exception=True)
 @require_GET
 def calls(request: HttpRequest) -> HttpResponse:
-    """The queue's "calls to make": follow-up calls waiting for this person (loaded by htmx)."""
-    return render(request, "followup/_calls_list.html", {"calls": calls_to_make_for(staff_user(request))})
+    """The follow-up calls waiting for this person: the queue loads the list by htmx; opened
+    directly (the top navigation's "Calls") it is a page of its own."""
+    context = {"calls": calls_to_make_for(staff_user(request))}
+    if is_htmx(request):
+        return render(request, "followup/_calls_list.html", context)
+    return render(request, "followup/calls.html", context)
 
 
 # The managers' report ---------------------------------------------------------------------------
@@ -160,3 +166,36 @@ def report(request: HttpRequest) -> HttpResponse:
         "satisfied_rate": _percent(outcomes.satisfied_rate) if outcomes else "",
     }
     return render(request, "followup/report.html", context, status=200 if valid else 400)
+
+
+@permission_required("cases.respond_case", raise_exception=True)
+@require_POST
+def call_attempt(request: HttpRequest, reference: str, follow_up_id: int) -> HttpResponse:
+    """The call did not get the answers: couldn't reach them, voicemail, or call back at a time."""
+    user = staff_user(request)
+    case = case_get_for_user(user, reference)
+    follow_up = FollowUp.objects.filter(case=case, pk=follow_up_id).first()
+    if follow_up is None:
+        raise Http404("No such follow-up.")
+    form = CallAttemptForm(request.POST)
+    if form.is_valid():
+        try:
+            attempt = followup_call_attempt_record(
+                follow_up=follow_up,
+                user=user,
+                outcome=form.cleaned_data["outcome"],
+                call_back_at=form.cleaned_data["call_back_at"],
+                note=form.cleaned_data["note"],
+            )
+        except CaseActionError as exc:
+            messages.error(request, f"{case.reference}: {exc}")
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, f"Recorded: {attempt.get_outcome_display().lower()}. The call stays on your list."
+            )
+            return redirect("followup_calls")
+    if form.errors:
+        messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("followup_call_answer", reference=case.reference, follow_up_id=follow_up.pk)

@@ -10,9 +10,10 @@ class RemediesConfig(AppConfig):
     def ready(self) -> None:
         from makegood.cases.kinds import register_event_kinds, register_notification_kinds
         from makegood.cases.panels import Panel, register_case_panel, register_queue_panel
+        from makegood.cases.queue_views import QueueView, register_queue_view
         from makegood.remedies.kinds import RemedyEventKind, RemedyNotificationKind
         from makegood.remedies.models import RemedyType
-        from makegood.remedies.selectors import forget_catalog
+        from makegood.remedies.selectors import forget_catalog, waiting_on_a_manager
 
         register_event_kinds(RemedyEventKind)
         register_notification_kinds(RemedyNotificationKind)
@@ -26,6 +27,7 @@ class RemediesConfig(AppConfig):
         # The guided recovery's Solve step is the same panel: the same state, the same grants.
         register_case_panel("case_solve", remedies_panel)
         register_queue_panel("queue_top", Panel(name="authority", template="remedies/_queue_authority.html", order=10))
+        register_queue_view(QueueView("waiting", "Waiting on a manager", 50, waiting_on_a_manager))
 
         # This process re-reads the catalog at once after an edit; other processes notice the
         # catalog's fingerprint change (see selectors.catalog_for).

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from makegood import money as amounts
@@ -338,3 +339,8 @@ def remedy_cost_by(*, cases: QuerySet[Case], key: str) -> dict[tuple[Any, str], 
         Grant.objects.filter(case__in=cases).values(f"case__{key}", "currency").annotate(total=Sum("cost")).order_by()
     )
     return {(row[f"case__{key}"], row["currency"]): row["total"] for row in rows}
+
+
+def waiting_on_a_manager(user: User | AnonymousUser, now: datetime) -> Q:
+    """The queue's view of cases whose escalation a manager has not decided yet."""
+    return Q(Exists(Escalation.objects.filter(case=OuterRef("pk"), status=EscalationStatus.PENDING)))

@@ -66,6 +66,7 @@ def test_a_transfer_is_seen_by_both_teams_and_the_customer_keeps_one_owner(brows
 
     # Priya is told in her queue; the case is Riverside's now, off her list.
     online_page.goto(f"{base}/queue/")
+    online_page.get_by_text("For your attention").click()  # the notifications drawer opens
     expect(
         online_page.get_by_text(re.compile(rf"{case.reference}: Sam Reed of Riverside Store took the case"))
     ).to_be_visible()

@@ -33,6 +33,7 @@ def test_the_installed_stages_place_their_cards_between_the_cores_in_order(clien
     case = case_take_ownership(case=make_case(), user=alice)
     client.force_login(alice)
     assert side_panel_names(client, case) == [
+        "customer",
         "recovery",
         "respond",
         "cause",
@@ -42,13 +43,13 @@ def test_the_installed_stages_place_their_cards_between_the_cores_in_order(clien
         "note",
     ]
     response = client.get(f"/cases/{case.reference}/")
-    assert [shown.name for shown in response.context["main_panels"]] == ["remedies"]
+    assert [shown.name for shown in response.context["main_panels"]] == ["remedies"]  # "merged": none here
 
 
 def test_someone_who_may_take_the_case_sees_the_take_card_and_none_of_the_owners(client, bob):
     case = make_case()
     client.force_login(bob)
-    assert side_panel_names(client, case) == ["take", "followup", "transfer", "note"]
+    assert side_panel_names(client, case) == ["customer", "take", "followup", "transfer", "note"]
 
 
 def test_a_panel_whose_context_says_none_is_not_shown(client, alice, registry):

@@ -215,3 +215,18 @@ def test_the_api_needs_a_token_and_a_query(client, alice, cases):
     assert client.get("/api/v1/search", {"q": "kettle"}).status_code == 401
     token = api_token_issue(user=alice)
     assert client.get("/api/v1/search", headers={"Authorization": f"Bearer {token}"}).status_code == 422
+
+
+def test_a_migration_that_rebuilds_the_cases_table_does_not_lose_the_index(alice, north, cases):
+    from django.core.management import call_command
+
+    from makegood.desk.search_index import TRIGGERS
+
+    with connection.cursor() as cursor:
+        for name in TRIGGERS:  # what rebuilding the table (SQLite's way of altering it) does
+            cursor.execute(
+                f"DROP TRIGGER IF EXISTS {name}" + (" ON cases_case" if connection.vendor == "postgresql" else "")
+            )
+    call_command("migrate", verbosity=0)  # nothing to apply: post_migrate puts the index back
+    make_case(customer_name="Late Larkin", customer_email="late@example.com", story="A lamp.", team=north)
+    assert [case.customer.name for case in case_search(alice, "larkin").cases] == ["Late Larkin"]

@@ -53,12 +53,15 @@ def test_an_in_person_customer_with_a_phone_is_called_and_one_without_is_emailed
 def test_the_queue_lists_the_calls_to_make_with_a_link_to_record_them(client, alice, bob, call_due):
     client.force_login(alice)
     assert 'hx-get="/follow-ups/calls/"' in client.get("/queue/").content.decode()
-    html = client.get("/follow-ups/calls/").content.decode()
+    html = client.get("/follow-ups/calls/", headers={"HX-Request": "true"}).content.decode()
     assert 'data-testid="calls-to-make"' in html
     assert call_url(call_due) in html
     assert 'href="tel:+14155550100"' in html
     client.force_login(bob)  # the owner's call, not the manager's
-    assert client.get("/follow-ups/calls/").content.decode().strip() == ""
+    assert client.get("/follow-ups/calls/", headers={"HX-Request": "true"}).content.decode().strip() == ""
+    # Opened directly (the top navigation's "Calls"), it is a page of its own, styled.
+    page = client.get("/follow-ups/calls/").content.decode()
+    assert "<h1>Calls to make</h1>" in page and "makegood.css" in page and 'data-testid="no-calls"' in page
 
 
 def test_the_owner_records_a_satisfied_call_and_the_case_closes(client, alice, call_due):
