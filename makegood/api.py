@@ -269,6 +269,7 @@ def _register_routers() -> None:
     api.add_router("/v1", "makegood.improvement.api.router")
     api.add_router("/v1", "makegood.desk.api.router")
     api.add_router("/v1", "makegood.insights.api.router")
+    api.add_router("/v1", "makegood.purchases.api.router")
 
 
 _register_routers()

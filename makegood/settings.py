@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "makegood.history",
     "makegood.desk",
     "makegood.spot",
+    "makegood.purchases",
     "makegood.insights",
     "makegood.webhooks",
     "makegood.worker",
@@ -151,6 +152,8 @@ MAKEGOOD_PERIODIC_TASKS: dict[str, int] = {
     "makegood.intake.tasks.sweep_raw_mail": 3600,
     # The figures behind the insights: the cases that changed since the last run.
     "makegood.insights.tasks.refresh_figures": 300,
+    # From the 1st of each month: last month's figures to managers and process owners.
+    "makegood.insights.tasks.send_digests": 3600,
 }
 # Each worker process records a heartbeat this often (seconds); a task still RUNNING under a
 # worker not seen for STALE_AFTER seconds was interrupted (the process died) and goes back to the

@@ -43,5 +43,6 @@ urlpatterns = [
     path("", include("makegood.improvement.urls")),
     path("", include("makegood.history.urls")),
     path("", include("makegood.desk.urls")),
+    path("", include("makegood.purchases.urls")),
     path("", include("makegood.insights.urls")),
 ]

@@ -34,6 +34,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "remedies.view_remedytype",
         "remedies.grant_remedy",
         "causes.view_cause",
+        # The business's till or shop sends purchases through an integration's token (a frontline user).
+        "purchases.add_purchase",
     ],
     Role.MANAGER: [
         "cases.view_case",
@@ -130,6 +132,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "improvement.view_improvement",
         "improvement.manage_improvement",
         "history.import_history",
+        "purchases.add_purchase",
+        "purchases.view_purchase",
+        "purchases.import_purchases",
         "insights.view_insights",
         "intake.view_inboundmessage",
         "intake.retry_inboundmessage",
