@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from makegood.accounts.models import Team
-from makegood.cases import signals, tasks
+from makegood.cases import signals
 from makegood.cases.audit import audit_record
 from makegood.cases.clock import clock_config, first_response_due
 from makegood.cases.customers import (
@@ -28,12 +28,12 @@ from makegood.cases.customers import (
     normalize_email,
     normalize_phone,
 )
+from makegood.cases.emails import acknowledgement_enqueue
 from makegood.cases.kinds import EventKind
 from makegood.cases.models import MAX_EXTERNAL_ID, REPEAT_FAILURE_DAYS, Case, Channel, Customer
 from makegood.cases.services import MAX_MESSAGE
 from makegood.cases.timeline import TimelineLine, case_events_add
 from makegood.feelings import name_feeling
-from makegood.worker.outbox import enqueue_on_commit
 
 MAX_NAME = 200
 MAX_STORY = MAX_MESSAGE  # a complaint is as long as any message on a case may be
@@ -234,7 +234,7 @@ def case_create(intake: Intake) -> Case:
             at=received_at,
         )
         if channel in ACK_EMAIL_CHANNELS and customer.email:
-            enqueue_on_commit(tasks.send_acknowledgement, case.pk)
+            acknowledgement_enqueue(case)
         signals.case_opened.send(sender=Case, case=case, actor=created_by, at=received_at)
     return case
 
