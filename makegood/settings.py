@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "makegood.improvement",
     "makegood.history",
     "makegood.desk",
+    "makegood.spot",
     "makegood.purchases",
     "makegood.insights",
     "makegood.webhooks",
@@ -189,6 +190,9 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+# A customer's e-mail to a case resolved at most this many days ago reopens it (the follow-up
+# window: the survey link is valid as long); a later one opens a new case that follows it.
+MAKEGOOD_REPLY_REOPENS_WITHIN_DAYS = env.int("MAKEGOOD_REPLY_REOPENS_WITHIN_DAYS", default=14)
 # The zone of every time a customer reads (e-mails, the confirmation and survey pages).
 BUSINESS_TIME_ZONE = env.str("MAKEGOOD_TIME_ZONE", default=TIME_ZONE)
 USE_I18N = True

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from makegood.cases.kinds import EventKind
 from makegood.cases.models import Case, CaseEvent
+from makegood.cases.threading import message_id_header
 from makegood.outbox import outbox_enqueue
 from makegood.outbox.handlers import Handler, SendResult
 from makegood.outbox.mail import email_send
@@ -52,7 +53,9 @@ def acknowledgement_send(message: OutboxMessage) -> SendResult:
     context = {"case": case, "business_name": settings.BUSINESS_NAME}
     # RFC 3834: marked automatic so that out-of-office replies do not answer it, and threaded
     # under the customer's own e-mail where there was one.
-    headers = {"Auto-Submitted": "auto-replied"}
+    # Its Message-ID is recorded on the case (cases/threading.py): the customer's answer threads
+    # back by its headers even without the reference in the subject.
+    headers = {"Auto-Submitted": "auto-replied", **message_id_header(case, "ack")}
     received = case.events.filter(kind=EventKind.RECEIVED).values_list("data", flat=True).first() or {}
     message_id = (received.get("email") or {}).get("message_id")
     if message_id:
@@ -83,6 +86,7 @@ def reply_send(message: OutboxMessage) -> SendResult:
             subject=reply_subject(case),
             body=render_to_string("cases/email/reply.txt", context),
             to=[case.customer.email],
+            headers=message_id_header(case, f"reply-{event.pk}"),
         )
     )
 
