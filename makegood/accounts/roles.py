@@ -34,6 +34,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "remedies.view_remedytype",
         "remedies.grant_remedy",
         "causes.view_cause",
+        # The business's till or shop sends purchases through an integration's token (a frontline user).
+        "purchases.add_purchase",
     ],
     Role.MANAGER: [
         "cases.view_case",
@@ -120,6 +122,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "webhooks.change_webhookendpoint",
         "webhooks.delete_webhookendpoint",
         "webhooks.view_webhookdelivery",
+        "outbox.view_outboxmessage",
+        "outbox.retry_outboxmessage",
         "causes.view_cause",
         "causes.add_cause",
         "causes.change_cause",
@@ -130,6 +134,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "improvement.view_improvement",
         "improvement.manage_improvement",
         "history.import_history",
+        "purchases.add_purchase",
+        "purchases.view_purchase",
+        "purchases.import_purchases",
         "insights.view_insights",
         "intake.view_inboundmessage",
         "intake.retry_inboundmessage",

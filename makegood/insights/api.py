@@ -64,3 +64,42 @@ def kpis_get(request: HttpRequest, filters: Query[InsightFilters]) -> dict[str, 
         },
         "kpis": kpis.as_json(),
     }
+
+
+class LoyaltyOut(Schema):
+    scope: ScopeOut
+    loyalty: dict[str, Any] = Field(
+        description="Per group and horizon (90, 180 days): customers, observable, bought again with a 95% "
+        "interval, spend; Kaplan-Meier curves; the log-rank test; hazard ratios against `reference_group`."
+    )
+
+
+class MoneyOut(Schema):
+    scope: ScopeOut
+    money: dict[str, Any] = Field(description="Per month: compensation spent and revenue retained (95% bootstrap).")
+
+
+def _chosen(request: HttpRequest, filters: InsightFilters) -> tuple[Any, Any, dict[str, Any]]:
+    scope = scope_for(token_user(request))
+    _form, chosen = filters_from(_params(filters), scope)
+    head = {"level": scope.level, "label": scope.label, "first_day": chosen.first_day, "last_day": chosen.last_day}
+    return scope, chosen, head
+
+
+@router.get("/insights/loyalty", response={200: LoyaltyOut, **Errors}, operation_id="insights_loyalty")
+def loyalty_get(request: HttpRequest, filters: Query[InsightFilters]) -> dict[str, Any]:
+    """Do recovered customers come back? The four groups' repurchase, curves and adjusted hazard ratios."""
+    from makegood.insights.loyalty import loyalty_for
+
+    scope, chosen, head = _chosen(request, filters)
+    return {"scope": head, "loyalty": loyalty_for(scope, chosen).as_json()}
+
+
+@router.get("/insights/money", response={200: MoneyOut, **Errors}, operation_id="insights_money")
+def money_get(request: HttpRequest, filters: Query[InsightFilters]) -> dict[str, Any]:
+    """Per month: compensation spent, and revenue retained thanks to recovery with its 95% interval."""
+    from makegood.insights.loyalty import loyalty_for
+    from makegood.insights.money import money_compute
+
+    scope, chosen, head = _chosen(request, filters)
+    return {"scope": head, "money": money_compute(scope, chosen, loyalty_for(scope, chosen)).as_json()}

@@ -94,7 +94,19 @@ FIGURES: dict[str, tuple[str, Callable[[int], Q]]] = {
         lambda days: Q(answered=True, satisfaction__gte=SATISFIED_FROM),
     ),
     "compensated": ("Cases with compensation granted", lambda days: Q(compensation_cost__gt=0)),
+    "group_quick": ("Recovered quickly: satisfied, resolved within a day", lambda days: _loyalty_group("quick")),
+    "group_slow": ("Recovered slowly: satisfied, resolved later", lambda days: _loyalty_group("slow")),
+    "group_not_recovered": (
+        "Not recovered: dissatisfied, reopened and never satisfied, or silent",
+        lambda days: _loyalty_group("not_recovered"),
+    ),
 }
+
+
+def _loyalty_group(group: str) -> Q:
+    from makegood.insights.loyalty import group_q
+
+    return group_q(group)
 
 
 def figure_q(name: str, repeat_days: int = REPEAT_CONTACT_DAYS) -> Q:

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from makegood.cases.models import Case
 from makegood.demo import content
+from makegood.demo.purchases import demo_purchases_load
 from makegood.demo.services import DEFAULT_CASES, DEFAULT_SEED, DemoLogin, demo_load, demo_logins
 from makegood.improvement.demo import improvement_demo_load
 
@@ -53,6 +54,8 @@ class Command(BaseCommand):
         loaded = demo_load(seed=options["seed"], cases=cases)
         # The year of history is shaped around the default demo's 90 days (improvement/demo.py).
         loop = improvement_demo_load() if cases == DEFAULT_CASES and not options["no_history"] else {}
+        # What the till recorded before and after each complaint (the insights' loyalty pages).
+        purchases = demo_purchases_load()
         elapsed = time.monotonic() - started
         channels = ", ".join(f"{name} {n}" for name, n in sorted(loaded.cases_by_channel.items()))
         statuses = ", ".join(f"{name} {n}" for name, n in sorted(loaded.cases_by_status.items()))
@@ -68,6 +71,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  and a year of history ({loop['history']} past complaints with their causes) for /improvement/"
             )
+        self.stdout.write(f"  and {purchases} purchases of the customers and of walk-ins, for /insights/loyalty/")
         self._print_logins(loaded.logins, loaded.password)
         self.stdout.write(
             f"\nAPI token for {loaded.api_username} (frontline, Online Desk); shown only now:\n"
