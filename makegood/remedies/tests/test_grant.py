@@ -284,7 +284,7 @@ def test_a_grant_on_a_resolved_or_closed_case_is_refused(shop, alice, status):
     assert nothing_written()
 
 
-def test_charlie_cannot_grant_on_another_teams_case(shop, charlie):
+def test_charlie_cannot_grant_on_another_teams_case(shop, north, charlie):
     case = case_with_loss()  # North's
     with pytest.raises(CaseActionError, match="another team"):
         remedy_grant(case=case, user=charlie, remedy_type=remedy("handwritten-note"))
