@@ -231,7 +231,12 @@ def main() -> None:
     if args.child:
         child(args.cases)
         return
-    env = {**os.environ, "SECRET_KEY": os.environ.get("SECRET_KEY", "bench"), "LOG_LEVEL": "ERROR"}
+    env = {
+        **os.environ,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench"),
+        "LOG_LEVEL": "ERROR",
+        "ALLOWED_HOSTS": "testserver",
+    }
     runs = []
     if not args.skip_sqlite:
         folder = tempfile.mkdtemp(prefix="mg-insights-bench-")

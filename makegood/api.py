@@ -257,6 +257,8 @@ def _register_routers() -> None:
 
     # `/v1/cases` is one URL, so one router: the core's list and read, and intake's open.
     case_open_add_to(cases_router)
+    # Before `/v1/cases/{reference}`, which would take "on-the-spot" for a reference.
+    api.add_router("/v1", "makegood.spot.api.router")
     api.add_router("/v1/cases", cases_router)
     api.add_router("/v1", "makegood.cases.api_handoffs.router")
     api.add_router("/v1", recovery_router)

@@ -53,10 +53,12 @@ INSTALLED_APPS = [
     "makegood.improvement",
     "makegood.history",
     "makegood.desk",
+    "makegood.spot",
     "makegood.purchases",
     "makegood.insights",
     "makegood.webhooks",
     "makegood.worker",
+    "makegood.outbox",
     "makegood.demo",
 ]
 
@@ -144,7 +146,8 @@ TASKS = {
 MAKEGOOD_PERIODIC_TASKS: dict[str, int] = {
     "makegood.cases.tasks.sweep_clocks": 15,
     "makegood.followup.tasks.sweep_followups": 60,
-    "makegood.webhooks.tasks.sweep_deliveries": 60,
+    # Every message leaving Makegood (e-mails, webhooks, the payment announcement) that is due.
+    "makegood.outbox.tasks.sweep_outbox": 60,
     "makegood.remedies.payment_tasks.sweep_payments": 60,
     # Retrains only when enough new causes were labelled; watches every cause for a rise (CUSUM).
     "makegood.causes.tasks.retrain_causes": 3600,
@@ -161,6 +164,12 @@ MAKEGOOD_PERIODIC_TASKS: dict[str, int] = {
 MAKEGOOD_WORKER_HEARTBEAT_EVERY = env.float("MAKEGOOD_WORKER_HEARTBEAT_EVERY", default=5.0)
 MAKEGOOD_WORKER_STALE_AFTER = env.float("MAKEGOOD_WORKER_STALE_AFTER", default=60.0)
 MAKEGOOD_WORKER_MAX_ATTEMPTS = env.int("MAKEGOOD_WORKER_MAX_ATTEMPTS", default=5)
+# The outbox: a message being sent stays claimed this many seconds (a worker that dies mid-send
+# lets it go when the lease ends, and the sweep sends it again).
+MAKEGOOD_OUTBOX_LEASE = env.float("MAKEGOOD_OUTBOX_LEASE", default=300.0)
+# Webhook endpoints and the payment system's URL must be public addresses: loopback, private,
+# link-local and reserved ones are refused when saved and at delivery, unless this allows them.
+MAKEGOOD_WEBHOOKS_ALLOW_PRIVATE = env.bool("MAKEGOOD_WEBHOOKS_ALLOW_PRIVATE", default=False)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -182,6 +191,9 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+# A customer's e-mail to a case resolved at most this many days ago reopens it (the follow-up
+# window: the survey link is valid as long); a later one opens a new case that follows it.
+MAKEGOOD_REPLY_REOPENS_WITHIN_DAYS = env.int("MAKEGOOD_REPLY_REOPENS_WITHIN_DAYS", default=14)
 # The zone of every time a customer reads (e-mails, the confirmation and survey pages).
 BUSINESS_TIME_ZONE = env.str("MAKEGOOD_TIME_ZONE", default=TIME_ZONE)
 USE_I18N = True

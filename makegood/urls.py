@@ -34,6 +34,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include((_public(api_patterns), api_app), namespace=api_namespace)),
     path("", include("makegood.intake.urls")),
+    path("", include("makegood.spot.urls")),  # before `cases/<reference>/`
     path("", include("makegood.cases.urls")),
     path("", include("makegood.recovery.urls")),
     path("", include("makegood.remedies.urls")),

@@ -128,6 +128,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "webhooks.change_webhookendpoint",
         "webhooks.delete_webhookendpoint",
         "webhooks.view_webhookdelivery",
+        "outbox.view_outboxmessage",
+        "outbox.retry_outboxmessage",
         "causes.view_cause",
         "causes.add_cause",
         "causes.change_cause",

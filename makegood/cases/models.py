@@ -192,6 +192,8 @@ class Case(models.Model):
     transfer_team = models.ForeignKey(
         "accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="incoming_transfers"
     )
+    # The earlier case this one continues: the customer wrote again after it was over (cases/threading.py).
+    follows = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="followed_by")
 
     class Meta:
         permissions = [
@@ -367,3 +369,17 @@ class AuditEntry(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type}:{self.object_id}"
+
+
+class CaseMessageId(models.Model):
+    """The Message-ID of an e-mail Makegood sent about a case (the acknowledgement, a reply, ...),
+    so that the customer's answer finds its case by its In-Reply-To or References header even
+    when the subject lost the reference (cases/threading.py)."""
+
+    message_id = models.CharField(max_length=500, unique=True)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="message_ids")
+    purpose = models.CharField(max_length=40)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.message_id} ({self.purpose})"

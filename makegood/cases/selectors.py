@@ -46,7 +46,8 @@ def case_get_for_user(user: User | AnonymousUser, reference: str) -> Case:
     if parsed is None:
         raise Http404("No such case.")
     year, pk = parsed
-    case = cases_visible_to(user).select_related("customer", "owner", "team", "transfer_team").filter(pk=pk).first()
+    related = ("customer", "owner", "team", "transfer_team", "follows")
+    case = cases_visible_to(user).select_related(*related).filter(pk=pk).first()
     # The year is compared as the reference writes it (`received_at.year` in UTC), not with a
     # `__year` lookup in the site's time zone, which would miss cases received around New Year.
     if case is None or case.received_at.year != year:

@@ -13,14 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from makegood.accounts.roles import can_view_case, team_id_of
-from makegood.cases import signals, tasks
+from makegood.cases import signals
 from makegood.cases.audit import audit_record
 from makegood.cases.clock import first_response_due
+from makegood.cases.emails import reply_enqueue
 from makegood.cases.guards import resolve_guards_check
 from makegood.cases.kinds import EventKind, NotificationKind
 from makegood.cases.models import Case, CaseEvent, Notification, Priority, Status
 from makegood.cases.timeline import case_event_add, case_lock, managers_of, notify_owner_or_team
-from makegood.worker.outbox import enqueue_on_commit
 
 # The longest text a person writes on a case: a complaint's story, a reply, a resolution.
 MAX_MESSAGE = 20_000
@@ -180,7 +180,7 @@ def case_record_response(*, case: Case, user: User, kind: str, body: str, at: da
             at=now,
         )
     if kind == EventKind.REPLY_SENT:
-        enqueue_on_commit(tasks.send_reply, event.pk)
+        reply_enqueue(event)
     return event
 
 

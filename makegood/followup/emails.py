@@ -7,6 +7,7 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from makegood.cases.threading import message_id_header
 from makegood.followup.links import SURVEY_LINK_MAX_AGE, survey_url
 from makegood.followup.models import FollowUp
 
@@ -30,7 +31,8 @@ def _message(follow_up: FollowUp, *, subject: str, template: str, link: bool) ->
         subject=f"[{case.reference}] {subject}",
         body=render_to_string(template, context),
         to=[case.customer.email],
-        headers=dict(AUTOMATIC),
+        # Recorded on the case, so that a customer answering the e-mail itself is threaded back in.
+        headers={**AUTOMATIC, **message_id_header(case, f"{template.rpartition('/')[2].split('.')[0]}-{follow_up.pk}")},
     )
 
 

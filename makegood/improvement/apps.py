@@ -14,8 +14,12 @@ class ImprovementConfig(AppConfig):
         from makegood.causes.services import case_cause_changed
         from makegood.improvement import receivers
         from makegood.improvement.models import ImprovementEventKind
+        from makegood.improvement.outbound import handlers
+        from makegood.outbox.handlers import register_handler
 
         register_event_kinds(ImprovementEventKind)
+        for handler in handlers():
+            register_handler(handler)
         register_queue_panel("queue_top", Panel(name="improvement", template="improvement/_queue_mine.html", order=50))
         # The customers' suggestions are recovery's records: each one joins the inbox as it is
         # saved (a lazy sender, so that nothing here imports recovery).

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from makegood.accounts.models import Team
-from makegood.cases import signals, tasks
+from makegood.cases import signals
 from makegood.cases.audit import audit_record
 from makegood.cases.clock import clock_config, first_response_due
 from makegood.cases.customers import (
@@ -28,12 +28,12 @@ from makegood.cases.customers import (
     normalize_email,
     normalize_phone,
 )
+from makegood.cases.emails import acknowledgement_enqueue
 from makegood.cases.kinds import EventKind
 from makegood.cases.models import MAX_EXTERNAL_ID, REPEAT_FAILURE_DAYS, Case, Channel, Customer
 from makegood.cases.services import MAX_MESSAGE
 from makegood.cases.timeline import TimelineLine, case_events_add
 from makegood.feelings import name_feeling
-from makegood.worker.outbox import enqueue_on_commit
 
 MAX_NAME = 200
 MAX_STORY = MAX_MESSAGE  # a complaint is as long as any message on a case may be
@@ -59,8 +59,12 @@ def validate_intake(
     expectation: str = "",
     subject: str = "",
     external_id: str = "",
+    contact_required: bool = True,
 ) -> dict[str, str]:
-    """Check and normalise one complaint; raise ValidationError with every field's problems."""
+    """Check and normalise one complaint; raise ValidationError with every field's problems.
+
+    `contact_required=False` only for a complaint heard live and put right there and then
+    (`makegood.spot`): the customer may leave no way to reach them."""
     errors: dict[str, list[str]] = {}
     if channel not in Channel.values:
         errors["channel"] = [f"Unknown channel {channel!r}; use one of: {', '.join(Channel.values)}."]
@@ -81,7 +85,7 @@ def validate_intake(
         phone = normalize_phone(customer_phone)
     except ValidationError as exc:
         errors["customer_phone"] = list(exc.messages)
-    if not customer_email.strip() and not customer_phone.strip():
+    if contact_required and not customer_email.strip() and not customer_phone.strip():
         errors["customer_email"] = ["Give an e-mail address or a phone number so that we can reply."]
     if errors:
         raise ValidationError(errors)
@@ -120,6 +124,7 @@ class Intake:
     detected_feeling: str
     detected_feeling_confidence: float
     created_by: User | None
+    follows: Case | None = None
 
 
 class Complaint(TypedDict, total=False):
@@ -136,6 +141,8 @@ class Complaint(TypedDict, total=False):
     team: Team | None
     created_by: User | None
     received_at: datetime | None
+    follows: Case | None
+    contact_required: bool
 
 
 def intake_prepare(**complaint: Unpack[Complaint]) -> Intake:
@@ -150,6 +157,7 @@ def intake_prepare(**complaint: Unpack[Complaint]) -> Intake:
         expectation=complaint.get("expectation", ""),
         subject=complaint.get("subject", ""),
         external_id=complaint.get("external_id", ""),
+        contact_required=complaint.get("contact_required", True),
     )
     received_at = complaint.get("received_at") or timezone.now()
     team = complaint.get("team") or default_team()
@@ -171,6 +179,7 @@ def intake_prepare(**complaint: Unpack[Complaint]) -> Intake:
         detected_feeling=detected.feeling,
         detected_feeling_confidence=detected.confidence,
         created_by=created_by,
+        follows=complaint.get("follows"),
     )
 
 
@@ -203,6 +212,7 @@ def case_create(intake: Intake) -> Case:
             acknowledged_at=received_at,
             first_response_due_at=intake.first_response_due_at,
             created_by=created_by,
+            follows=intake.follows,
             is_repeat_failure=intake.is_repeat_failure,
             detected_feeling=intake.detected_feeling,
             detected_feeling_confidence=intake.detected_feeling_confidence,
@@ -224,7 +234,7 @@ def case_create(intake: Intake) -> Case:
             at=received_at,
         )
         if channel in ACK_EMAIL_CHANNELS and customer.email:
-            enqueue_on_commit(tasks.send_acknowledgement, case.pk)
+            acknowledgement_enqueue(case)
         signals.case_opened.send(sender=Case, case=case, actor=created_by, at=received_at)
     return case
 

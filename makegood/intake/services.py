@@ -49,6 +49,7 @@ def intake_case_open(
     external_id: str = "",
     team_slug: str = "",
     created_by: User | None = None,
+    contact_required: bool = True,
 ) -> IntakeResult:
     """Open a case through `case_open`, at most once per (scope, key).
 
@@ -80,6 +81,7 @@ def intake_case_open(
         external_id=external_id,
         team=_team(team_slug),
         created_by=created_by,
+        contact_required=contact_required,
     )
     try:
         with transaction.atomic():

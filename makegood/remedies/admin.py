@@ -74,8 +74,8 @@ class EscalationAdmin(ReadOnlyAdmin):
 
 @admin.register(OutboundEvent)
 class OutboundEventAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "topic", "kind", "status", "attempts", "delivered_at"]
-    list_filter = ["status", "kind"]
+    list_display = ["created_at", "topic", "kind", "state", "attempts", "next_attempt_at", "delivered_at", "last_error"]
+    list_filter = ["state", "kind"]
 
 
 @admin.register(Payment)

@@ -11,12 +11,17 @@ class RemediesConfig(AppConfig):
         from makegood.cases.kinds import register_event_kinds, register_notification_kinds
         from makegood.cases.panels import Panel, register_case_panel, register_queue_panel
         from makegood.cases.queue_views import QueueView, register_queue_view
+        from makegood.outbox.handlers import register_handler
         from makegood.remedies.kinds import RemedyEventKind, RemedyNotificationKind
         from makegood.remedies.models import RemedyType
         from makegood.remedies.selectors import forget_catalog, waiting_on_a_manager
+        from makegood.remedies.tasks import grant_email_handler, payment_announcement_handler
 
         register_event_kinds(RemedyEventKind)
         register_notification_kinds(RemedyNotificationKind)
+        # A grant's code e-mail and its refund announcement leave through the outbox.
+        register_handler(grant_email_handler)
+        register_handler(payment_announcement_handler)
         # The remedies panel on the case page and the granting authority above the queue, both
         # loaded by htmx after the page. The stylesheet comes with the page: it also colours
         # remedies' own lines on the timeline.

@@ -16,6 +16,8 @@ class RemedyEventKind(models.TextChoices):
     TAKEN_OVER = "remedy_taken_over", "Taken over by a manager"
     # Written by the delivery of a grant (the e-mail with its code, the refund to the payment system).
     DELIVERED = "remedy_delivered", "Remedy delivered"
+    # Written when the outbox gives up on a grant's delivery (after its last attempt).
+    DELIVERY_FAILED = "remedy_delivery_failed", "Remedy delivery failed"
     # A payment's life (payments.py): to pay, sent, paid, failed, late.
     PAYMENT_TO_PAY = "remedy_payment_to_pay", "Payment to make"
     PAYMENT_SENT = "remedy_payment_sent", "Payment sent"

@@ -17,6 +17,7 @@ from makegood import money
 from makegood.accounts.models import Role
 from makegood.appendonly import AppendOnlyModel, AppendOnlyQuerySet
 from makegood.cases.models import Channel, LossKind
+from makegood.outbox.models import MessageState, OutboxMessage
 from makegood.remedies.amounts import MONEY_DIGITS, MONEY_PLACES, CurrencyAmounts
 
 # Money: 14 digits, 4 decimals (see `amounts`). Per-unit rates of variable remedies: 7 digits, 4
@@ -487,32 +488,30 @@ class OutboundKind(models.TextChoices):
     PAYMENT_WEBHOOK = "payment_webhook", "Refund for the payment system"
 
 
-class OutboundStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENDING = "sending", "Sending"
-    DELIVERED = "delivered", "Delivered"
-    FAILED = "failed", "Failed"
+# A delivery's status is its outbox message's state.
+OutboundStatus = MessageState
 
 
-class OutboundEvent(models.Model):
-    """Delivering a grant: written with the grant (an outbox), sent by a task after commit."""
+class OutboundEvent(OutboxMessage):
+    """Delivering a grant (the code e-mail, the refund announcement): an outbox message with its grant.
+
+    Written with the grant, sent by the outbox after commit, retried with back-off.
+    """
 
     grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="outbound_events")
     kind = models.CharField(max_length=20, choices=OutboundKind.choices)
     topic = models.CharField(max_length=50)
-    payload = models.JSONField(default=dict)
-    status = models.CharField(max_length=10, choices=OutboundStatus.choices, default=OutboundStatus.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["status", "created_at"], name="outbound_status_idx")]
 
     def __str__(self) -> str:
-        return f"{self.topic} for grant {self.grant_id} ({self.status})"
+        return f"{self.topic} for grant {self.grant_id} ({self.state})"
+
+    @property
+    def status(self) -> str:
+        """The outbox message's state (pending, delivered, failed)."""
+        return self.state
 
 
 # Payments live in their own module (this one is long); imported here so Django registers them.

@@ -27,6 +27,7 @@ from makegood.cases.clock import clock_config
 from makegood.cases.models import Case, Status
 from makegood.cases.services import CaseActionError, case_priority_raise, case_reopen
 from makegood.cases.timeline import case_event_add, case_lock, managers_of, notify_owner_or_team
+from makegood.outbox import outbox_send_on_commit
 from makegood.remedies.authority import money
 from makegood.remedies.kinds import RemedyEventKind, RemedyNotificationKind
 from makegood.remedies.models import (
@@ -40,7 +41,6 @@ from makegood.remedies.models import (
     PaymentStatus,
     RemedyKind,
 )
-from makegood.worker.outbox import enqueue_on_commit
 
 # A business day at a team with opening hours is this much open time; without hours, a whole day.
 BUSINESS_DAY_OPEN_HOURS = 8
@@ -48,6 +48,8 @@ MAX_REFERENCE = 100
 MAX_REASON = 2_000
 # The e-mail topic of "your refund has been paid" (the grant's own e-mail is `remedy.granted`).
 PAID_EMAIL_TOPIC = "payment.confirmed"
+# The grant e-mails' outbox purpose (`tasks.EMAIL_PURPOSE`; tasks imports this module).
+GRANT_EMAIL_PURPOSE = "remedies.grant_email"
 
 
 def pays_money(kind: str) -> bool:
@@ -260,11 +262,16 @@ def _confirmed(payment: Payment, *, actor: User | None, at: datetime) -> None:
     _line(payment, kind=RemedyEventKind.PAYMENT_CONFIRMED, actor=actor, body=body, at=at)
     if email:
         event = OutboundEvent.objects.create(
-            grant=grant, kind=OutboundKind.EMAIL, topic=PAID_EMAIL_TOPIC, payload={"to": email}, created_at=at
+            grant=grant,
+            purpose=GRANT_EMAIL_PURPOSE,
+            target=email,
+            key=f"grant:{grant.pk}:paid",
+            kind=OutboundKind.EMAIL,
+            topic=PAID_EMAIL_TOPIC,
+            payload={"to": email},
+            created_at=at,
         )
-        from makegood.remedies import tasks  # the delivery task imports this module
-
-        enqueue_on_commit(tasks.deliver_outbound_event, event.pk)
+        outbox_send_on_commit(event)
 
 
 def _failed(payment: Payment, *, case: Case, actor: User | None, at: datetime) -> None:

@@ -1,7 +1,7 @@
 """Granting remedies: one write path, `remedy_grant`, for screens, the API and offers alike.
 
 Every function here is atomic; e-mails and the payment webhook go out after commit, through the
-task queue, from `OutboundEvent` rows written in the same transaction (an outbox).
+outbox, as `OutboundEvent` messages written in the same transaction.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from makegood.cases.audit import audit_record
 from makegood.cases.models import Case, CaseEvent
 from makegood.cases.services import CaseActionError
 from makegood.cases.timeline import case_event_add, case_lock
+from makegood.outbox import outbox_send_on_commit
 from makegood.remedies import payments, tasks
 from makegood.remedies.authority import Remaining, authority_remaining, case_restitution, money
 from makegood.remedies.entries import cost_and_value
@@ -38,7 +39,6 @@ from makegood.remedies.models import (
 )
 from makegood.remedies.research import RESTITUTION_FIT
 from makegood.remedies.rules import check_can_grant_on, check_currency, clean_text, parse_amount
-from makegood.worker.outbox import enqueue_on_commit
 
 # Codes customers read aloud or type: no 0/O, 1/I/L. 31**12 (about 8 x 10**17) possible codes.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -371,6 +371,9 @@ def _queue_delivery(grant: Grant, *, case: Case, now: datetime) -> None:
         events.append(
             OutboundEvent(
                 grant=grant,
+                purpose=tasks.EMAIL_PURPOSE,
+                target=case.customer.email,
+                key=f"grant:{grant.pk}:email",
                 kind=OutboundKind.EMAIL,
                 topic="remedy.granted",
                 payload={"to": case.customer.email},
@@ -384,6 +387,9 @@ def _queue_delivery(grant: Grant, *, case: Case, now: datetime) -> None:
         events.append(
             OutboundEvent(
                 grant=grant,
+                purpose=tasks.PAYMENT_PURPOSE,
+                target="the payment system",
+                key=f"grant:{grant.pk}:refund",
                 kind=OutboundKind.PAYMENT_WEBHOOK,
                 topic="refund.granted",
                 payload=tasks.refund_payload(grant, case=case, payment=payment),
@@ -392,4 +398,4 @@ def _queue_delivery(grant: Grant, *, case: Case, now: datetime) -> None:
         )
     for event in events:
         event.save()
-        enqueue_on_commit(tasks.deliver_outbound_event, event.pk)
+        outbox_send_on_commit(event)

@@ -1,30 +1,35 @@
-"""Delivering grants: the e-mail to the customer and the refund for the payment system.
+"""Delivering grants through the outbox: the code e-mail to the customer and the refund
+announcement to the payment system.
 
-Thin and safe to repeat: a task claims its `OutboundEvent` with a conditional update (so two
-workers never both send it), does the I/O outside any transaction (a slow mail server or payment
-system never holds the database's write lock) and records the result.
+Each is an `OutboundEvent` (an outbox message) written with the grant; the outbox claims it,
+sends it through the handlers below, retries it with back-off and gives up visibly. The payment
+announcement keeps its header (`X-Makegood-Signature: sha256=<hex HMAC of the body>`), made by
+the outbox's one signer, and is held while no payment system URL is configured (the event waits
+to be collected). A delivery writes a line on the case's timeline in the transaction that
+records it.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
-import urllib.request
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db.models import F
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django_tasks import task
 
-from makegood.cases.kinds import EventKind
+from makegood.cases.emails import reply_subject
 from makegood.cases.models import Case, CaseEvent
-from makegood.cases.tasks import reply_subject
-from makegood.remedies.models import Grant, OutboundEvent, OutboundKind, OutboundStatus, Payment
+from makegood.outbox import client
+from makegood.outbox.handlers import Handler, SendResult
+from makegood.outbox.mail import email_send
+from makegood.outbox.models import OutboxMessage
+from makegood.outbox.signing import PAYMENT_SIGNATURE_HEADER, payment_signature_header
+from makegood.remedies.kinds import RemedyEventKind
+from makegood.remedies.models import Grant, OutboundEvent, OutboundKind, Payment
 from makegood.remedies.payments import (
     PAID_EMAIL_TOPIC,
     message_paid,
@@ -35,8 +40,10 @@ from makegood.remedies.payments import (
 
 logger = logging.getLogger(__name__)
 
-WEBHOOK_TIMEOUT_SECONDS = 10
-SIGNATURE_HEADER = "X-Makegood-Signature"
+SIGNATURE_HEADER = PAYMENT_SIGNATURE_HEADER
+EMAIL_PURPOSE = "remedies.grant_email"
+PAYMENT_PURPOSE = "remedies.payment_announcement"
+PURPOSES = {OutboundKind.EMAIL: EMAIL_PURPOSE, OutboundKind.PAYMENT_WEBHOOK: PAYMENT_PURPOSE}
 
 
 def refund_payload(grant: Grant, *, case: Case, payment: Payment) -> dict[str, Any]:
@@ -59,14 +66,12 @@ def refund_payload(grant: Grant, *, case: Case, payment: Payment) -> dict[str, A
     }
 
 
-def _claim(event_id: int) -> bool:
-    claimed = OutboundEvent.objects.filter(
-        pk=event_id, status__in=[OutboundStatus.PENDING, OutboundStatus.FAILED]
-    ).update(status=OutboundStatus.SENDING, attempts=F("attempts") + 1)
-    return claimed == 1
+def _event(message: OutboxMessage) -> OutboundEvent:
+    return OutboundEvent.objects.select_related("grant__case__customer").get(pk=message.pk)
 
 
-def _send_email(event: OutboundEvent) -> None:
+def grant_email_send(message: OutboxMessage) -> SendResult:
+    event = _event(message)
     grant = event.grant
     case = grant.case
     context: dict[str, Any] = {"grant": grant, "case": case, "business_name": settings.BUSINESS_NAME}
@@ -78,52 +83,35 @@ def _send_email(event: OutboundEvent) -> None:
         if event.topic == PAID_EMAIL_TOPIC:
             template = "remedies/email/payment_paid.txt"
             context["payment_paid"] = message_paid(grant.kind, payment.amount, payment.currency)
-    EmailMessage(
-        subject=reply_subject(case),
-        body=render_to_string(template, context),
-        to=[event.payload["to"]],
-    ).send()
+    return email_send(
+        EmailMessage(
+            subject=reply_subject(case),
+            body=render_to_string(template, context),
+            to=[event.payload["to"]],
+        )
+    )
 
 
-def _post_webhook(event: OutboundEvent, url: str) -> None:
-    body = json.dumps(event.payload, sort_keys=True).encode()
+def payment_announcement_send(message: OutboxMessage) -> SendResult:
+    url = settings.MAKEGOOD_PAYMENT_WEBHOOK_URL
+    if not url:
+        return SendResult(ok=False, error="No payment system URL is configured.")
+    body = json.dumps(message.payload, sort_keys=True).encode()
     headers = {"Content-Type": "application/json", "User-Agent": "Makegood"}
     secret = settings.MAKEGOOD_PAYMENT_WEBHOOK_SECRET
     if secret:
-        digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-        headers[SIGNATURE_HEADER] = f"sha256={digest}"
-    if not url.startswith(("https://", "http://")):
-        raise ValueError("The payment webhook URL must be http(s).")
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 (checked above)
-    with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
-        if not 200 <= response.status < 300:
-            raise RuntimeError(f"The payment system answered {response.status}.")
+        headers[SIGNATURE_HEADER] = payment_signature_header(secret, body)
+    result = client.post(url, body=body, headers=headers)
+    return SendResult(ok=result.ok, status=result.status, error=result.error)
 
 
-@task()
-def deliver_outbound_event(event_id: int) -> None:
-    event = OutboundEvent.objects.select_related("grant__case__customer").filter(pk=event_id).first()
-    if event is None:
-        return
-    url = ""
-    if event.kind == OutboundKind.PAYMENT_WEBHOOK:
-        url = settings.MAKEGOOD_PAYMENT_WEBHOOK_URL
-        if not url:
-            # Recorded for the payment system to collect; nothing to push to.
-            return
-    if not _claim(event_id):
-        return
-    try:
-        if event.kind == OutboundKind.EMAIL:
-            _send_email(event)
-        else:
-            _post_webhook(event, url)
-    except Exception as exc:
-        logger.warning("Delivering outbound event %s failed: %s", event_id, exc)
-        OutboundEvent.objects.filter(pk=event_id).update(status=OutboundStatus.FAILED, last_error=str(exc)[:1000])
-        return
-    now = timezone.now()
-    OutboundEvent.objects.filter(pk=event_id).update(status=OutboundStatus.DELIVERED, delivered_at=now, last_error="")
+def payment_held() -> Q | None:
+    """Without a payment system URL, refunds wait as pending for it to collect."""
+    return None if settings.MAKEGOOD_PAYMENT_WEBHOOK_URL else Q(pk__isnull=False)
+
+
+def grant_delivered(message: OutboxMessage) -> None:
+    event = _event(message)
     grant = event.grant
     if event.kind == OutboundKind.EMAIL and event.topic == PAID_EMAIL_TOPIC:
         body = f"E-mailed {event.payload['to']} that the payment has been made."
@@ -132,11 +120,38 @@ def deliver_outbound_event(event_id: int) -> None:
     else:
         body = f"Refund of {grant.currency} {grant.cost:,.2f} sent to the payment system."
         if event.payload.get("payment_id"):
-            payment_mark_sent(payment_id=event.payload["payment_id"], at=now)
+            payment_mark_sent(payment_id=event.payload["payment_id"], at=message.delivered_at or timezone.now())
     CaseEvent.objects.create(
         case=grant.case,
-        kind=EventKind.NOTE,
-        at=now,
+        kind=RemedyEventKind.DELIVERED,
+        at=message.delivered_at or timezone.now(),
         body=body,
-        data={"remedies": "delivered", "grant_id": grant.pk, "outbound_event_id": event_id, "via": event.kind},
+        data={"remedies": "delivered", "grant_id": grant.pk, "outbound_event_id": event.pk, "via": event.kind},
     )
+
+
+def grant_delivery_failed(message: OutboxMessage) -> None:
+    """After the last attempt: a line on the case, so its owner sees the grant did not go out."""
+    event = _event(message)
+    grant = event.grant
+    what = "the e-mail to the customer" if event.kind == OutboundKind.EMAIL else "the refund to the payment system"
+    logger.error("Delivering %s for grant %s failed for good: %s", what, grant.pk, message.last_error)
+    CaseEvent.objects.create(
+        case=grant.case,
+        kind=RemedyEventKind.DELIVERY_FAILED,
+        at=timezone.now(),
+        body=f"Could not deliver {what} for {grant.name}: {message.last_error}",
+        data={"remedies": "delivery_failed", "grant_id": grant.pk, "outbound_event_id": event.pk, "via": event.kind},
+    )
+
+
+grant_email_handler = Handler(
+    purpose=EMAIL_PURPOSE, send=grant_email_send, delivered=grant_delivered, failed=grant_delivery_failed
+)
+payment_announcement_handler = Handler(
+    purpose=PAYMENT_PURPOSE,
+    send=payment_announcement_send,
+    delivered=grant_delivered,
+    failed=grant_delivery_failed,
+    held=payment_held,
+)

@@ -9,7 +9,9 @@ class WebhooksConfig(AppConfig):
     def ready(self) -> None:
         from makegood.cases import signals as case_signals
         from makegood.followup import signals as followup_signals
+        from makegood.outbox.handlers import register_handler
         from makegood.webhooks import receivers
+        from makegood.webhooks.delivery import webhook_handler
         from makegood.webhooks.selectors import subscriptions_watch_endpoints
 
         case_signals.case_opened.connect(receivers.on_case_opened, dispatch_uid="webhooks_case_opened")
@@ -19,5 +21,6 @@ class WebhooksConfig(AppConfig):
         followup_signals.followup_answered.connect(
             receivers.on_followup_answered, dispatch_uid="webhooks_followup_answered"
         )
+        register_handler(webhook_handler)
         # The per-process memory of subscriptions is dropped whenever an endpoint changes here.
         subscriptions_watch_endpoints()

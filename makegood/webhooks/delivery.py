@@ -1,43 +1,35 @@
-"""Sending one delivery: claim it, POST it signed, record the answer, and say when to retry.
+"""The outbox's handler for webhooks: POST a delivery, signed, to its endpoint.
 
-The claim is a conditional update that moves `next_attempt_at` a lease ahead (`LEASE`) and counts
-the attempt: of two workers holding the same delivery, only one's update matches, so only one
-sends. No transaction is held during the POST: on SQLite a transaction would hold the database's
-only write lock for as long as the endpoint takes to answer (up to the 10 s timeout) and stall
-intake. If the worker dies mid-send, the lease runs out and the sweep sends the delivery again,
-so an endpoint may (rarely) get an event twice: `Makegood-Delivery` is the same on every
-attempt for receivers to ignore repeats.
-
-Retries back off exponentially and deterministically (no jitter): 30 s, 2 min, 8 min, 32 min,
-2 h 8 min, then every 6 h, and after `MAX_ATTEMPTS` attempts the delivery is marked failed.
+The outbox claims, retries (30 s, 2 min, 8 min, ... then every 6 h) and gives up after
+`MAX_ATTEMPTS`; this module says how one attempt is made. Deliveries of an inactive endpoint are
+held: neither attempted nor due until it is active again. `Makegood-Delivery` is the same on
+every attempt, for receivers to ignore a repeat (a worker that died mid-send).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils import timezone
+from django.db.models import Q
 
-from makegood.webhooks import transport
-from makegood.webhooks.models import DeliveryState, WebhookDelivery
-from makegood.webhooks.signing import SIGNATURE_HEADER, signature_header
+from makegood.outbox import client as transport
+from makegood.outbox.backoff import backoff_delay
+from makegood.outbox.handlers import DEFAULT_MAX_ATTEMPTS, Handler, SendResult
+from makegood.outbox.models import OutboxMessage
+from makegood.outbox.signing import SIGNATURE_HEADER, signature_header
+from makegood.webhooks.models import WebhookDelivery
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
-BACKOFF_FIRST = timedelta(seconds=30)
-BACKOFF_FACTOR = 4
-BACKOFF_CAP = timedelta(hours=6)
-# Far longer than a POST can take (10 s timeout), so a live sender never loses its claim.
+PURPOSE = "webhook"
+MAX_ATTEMPTS = DEFAULT_MAX_ATTEMPTS
+# The outbox's default lease (MAKEGOOD_OUTBOX_LEASE): far longer than a POST can take (10 s timeout).
 LEASE = timedelta(minutes=5)
 
-
-def backoff_delay(attempt: int) -> timedelta:
-    """How long to wait after the given failed attempt (1 for the first) before the next one."""
-    return min(BACKOFF_FIRST * BACKOFF_FACTOR ** max(attempt - 1, 0), BACKOFF_CAP)
+__all__ = ["LEASE", "MAX_ATTEMPTS", "backoff_delay", "webhook_handler"]
 
 
 def delivery_body(delivery: WebhookDelivery) -> bytes:
@@ -55,53 +47,26 @@ def delivery_headers(delivery: WebhookDelivery, body: bytes, *, secret: str, att
     }
 
 
-def delivery_attempt(*, delivery_id: int) -> datetime | None:
-    """Make one attempt if the delivery is due and not taken; return when to retry, if ever.
-
-    None means there is nothing more to do now: delivered, given up, not due, gone, its endpoint
-    inactive, or another worker holds it.
-    """
-    delivery = WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
-    if delivery is None or delivery.state != DeliveryState.PENDING:
-        return None
+def webhook_send(message: OutboxMessage) -> SendResult:
+    delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=message.pk)
     endpoint = delivery.endpoint
-    if endpoint is None or not endpoint.active:
-        return None
-    now = timezone.now()
-    attempt = delivery.attempts + 1
-    claimed = WebhookDelivery.objects.filter(
-        pk=delivery.pk, state=DeliveryState.PENDING, attempts=delivery.attempts, next_attempt_at__lte=now
-    ).update(attempts=attempt, next_attempt_at=now + LEASE)
-    if claimed != 1:
-        return None
-
+    if endpoint is None:
+        return SendResult(ok=False, error="The endpoint was deleted.")
     body = delivery_body(delivery)
-    result = transport.post(
-        endpoint.url, body=body, headers=delivery_headers(delivery, body, secret=endpoint.secret, attempt=attempt)
-    )
-    finished = timezone.now()
+    headers = delivery_headers(delivery, body, secret=endpoint.secret, attempt=message.attempts)
+    result = transport.post(endpoint.url, body=body, headers=headers)
+    return SendResult(ok=result.ok, status=result.status, error=result.error)
 
-    if result.ok:
-        # Delivered is true whoever else holds the row now; record it unconditionally.
-        WebhookDelivery.objects.filter(pk=delivery.pk, state=DeliveryState.PENDING).update(
-            state=DeliveryState.DELIVERED,
-            delivered_at=finished,
-            next_attempt_at=None,
-            last_status_code=result.status,
-            last_error="",
-        )
-        return None
-    # Only the holder of this attempt's claim records its failure.
-    ours = WebhookDelivery.objects.filter(pk=delivery.pk, state=DeliveryState.PENDING, attempts=attempt)
-    if attempt >= MAX_ATTEMPTS:
-        logger.error("Webhook delivery %s failed for good after %s attempts: %s", delivery.pk, attempt, result.error)
-        ours.update(
-            state=DeliveryState.FAILED, next_attempt_at=None, last_status_code=result.status, last_error=result.error
-        )
-        return None
-    retry_at = finished + backoff_delay(attempt)
-    logger.warning(
-        "Webhook delivery %s attempt %s failed (retry at %s): %s", delivery.pk, attempt, retry_at, result.error
-    )
-    updated = ours.update(next_attempt_at=retry_at, last_status_code=result.status, last_error=result.error)
-    return retry_at if updated else None
+
+def webhooks_held() -> Q:
+    """Deliveries wait while their endpoint is inactive (or gone: those are marked failed)."""
+    return Q(webhookdelivery__endpoint__active=False) | Q(webhookdelivery__endpoint__isnull=True)
+
+
+def webhook_failed(message: OutboxMessage) -> None:
+    logger.error("Webhook delivery %s failed for good after %s attempts.", message.pk, message.attempts)
+
+
+webhook_handler = Handler(
+    purpose=PURPOSE, send=webhook_send, held=webhooks_held, failed=webhook_failed, max_attempts=MAX_ATTEMPTS
+)

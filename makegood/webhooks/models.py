@@ -1,7 +1,8 @@
-"""Webhooks: the external systems told about cases, and every delivery made to them (an outbox).
+"""Webhooks: the external systems told about cases, and every delivery made to them.
 
-A delivery row is written in the same transaction as the change it announces, so an event is
-announced if and only if it happened; a task sends it after commit and retries it with back-off.
+A delivery is an outbox message, written in the same transaction as the change it announces, so
+an event is announced if and only if it happened; the outbox sends it after commit and retries
+it with back-off. An endpoint's URL must be a public address (`outbox.addresses`).
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ import secrets
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
+
+from makegood.outbox.addresses import validate_public_url
+from makegood.outbox.models import MessageState, OutboxMessage
 
 
 class Event(models.TextChoices):
@@ -39,7 +42,7 @@ class WebhookEndpoint(models.Model):
     url = models.URLField(
         "URL",
         max_length=500,
-        validators=[URLValidator(schemes=["http", "https"])],
+        validators=[URLValidator(schemes=["http", "https"]), validate_public_url],
         help_text="Where events are POSTed as JSON (http or https).",
     )
     # Not editable in forms: generated, shown read-only to administrators, rotated by an action.
@@ -72,17 +75,15 @@ class WebhookEndpoint(models.Model):
         return isinstance(self.events, list) and event in self.events
 
 
-class DeliveryState(models.TextChoices):
-    PENDING = "pending", "Pending"
-    DELIVERED = "delivered", "Delivered"
-    FAILED = "failed", "Failed"
+# A delivery's state is its outbox message's: pending, delivered or failed.
+DeliveryState = MessageState
 
 
-class WebhookDelivery(models.Model):
-    """One event for one endpoint: the exact payload, and how sending it has gone so far.
+class WebhookDelivery(OutboxMessage):
+    """One event for one endpoint: an outbox message (purpose "webhook") with its endpoint and event.
 
-    `next_attempt_at` is when it may be sent next; while a worker is sending it, it is pushed a
-    few minutes ahead (a lease), which is what stops a second worker from sending it too.
+    The outbox row holds the exact payload and how sending it has gone (state, attempts, the
+    lease in `next_attempt_at`, the last answer); this row says which endpoint and which event.
     """
 
     # Kept when its endpoint is deleted: the record of what was sent outlives the endpoint.
@@ -92,22 +93,13 @@ class WebhookDelivery(models.Model):
     event = models.CharField(max_length=30, choices=Event.choices)
     # The event's id: the same for every endpoint told about it and on every retry.
     event_id = models.UUIDField(default=uuid.uuid4)
-    payload = models.JSONField(encoder=DjangoJSONEncoder)
-    state = models.CharField(max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
-    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name_plural = "webhook deliveries"
         constraints = [
-            models.UniqueConstraint(fields=["endpoint", "event_id"], name="webhook_delivery_once_per_endpoint"),
+            models.UniqueConstraint(fields=["endpoint", "event_id"], name="webhook_delivery_one_per_endpoint"),
         ]
-        indexes = [models.Index(fields=["state", "next_attempt_at"], name="webhook_delivery_due_idx")]
 
     def __str__(self) -> str:
         return f"{self.event} {self.event_id} ({self.state})"

@@ -10,12 +10,10 @@ TTL (a `ProcessCache`). An event that finds no subscriber in memory runs no quer
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.db.models import QuerySet
 
 from makegood.process_cache import ProcessCache
-from makegood.webhooks.models import DeliveryState, WebhookDelivery, WebhookEndpoint
+from makegood.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 SUBSCRIPTIONS_TTL_SECONDS = 10.0
 
@@ -45,14 +43,6 @@ def endpoints_for(event: str) -> list[WebhookEndpoint]:
         return []
     # Read again rather than trusting the memory: it may be up to the TTL old.
     return [endpoint for endpoint in WebhookEndpoint.objects.filter(active=True) if endpoint.wants(event)]
-
-
-def deliveries_due(*, before: datetime, limit: int = 500) -> list[int]:
-    """Pending deliveries of active endpoints whose next attempt was due before the given time."""
-    due = WebhookDelivery.objects.filter(
-        state=DeliveryState.PENDING, next_attempt_at__lte=before, endpoint__active=True
-    ).order_by("next_attempt_at", "pk")
-    return list(due.values_list("pk", flat=True)[:limit])
 
 
 def deliveries_recent(*, state: str | None = None) -> QuerySet[WebhookDelivery]:

@@ -1,4 +1,4 @@
-"""Writes for webhooks: queueing an event's deliveries (the outbox), rotating a secret."""
+"""Writes for webhooks: queueing an event's deliveries (outbox messages), rotating a secret."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from makegood.webhooks import tasks
+from makegood.outbox import outbox_send_on_commit
+from makegood.webhooks.delivery import PURPOSE
 from makegood.webhooks.models import DeliveryState, WebhookDelivery, WebhookEndpoint, new_secret
 from makegood.webhooks.selectors import endpoints_for
 
@@ -18,7 +19,7 @@ from makegood.webhooks.selectors import endpoints_for
 def deliveries_queue(
     *, event: str, occurred_at: datetime | None, data: Callable[[], dict[str, Any]]
 ) -> list[WebhookDelivery]:
-    """One delivery per endpoint subscribed to the event, sent by a task once the caller commits.
+    """One delivery per endpoint subscribed to the event, sent by the outbox once the caller commits.
 
     Called inside the transaction of the change being announced, so the deliveries exist exactly
     when the change does. `data` is only called when someone is subscribed: with no endpoint
@@ -37,19 +38,20 @@ def deliveries_queue(
     }
     deliveries = [
         WebhookDelivery.objects.create(
-            endpoint=endpoint, event=event, event_id=event_id, payload=payload, next_attempt_at=now, created_at=now
+            purpose=PURPOSE,
+            target=endpoint.url,
+            key=f"{event_id}:{endpoint.pk}",
+            endpoint=endpoint,
+            event=event,
+            event_id=event_id,
+            payload=payload,
+            next_attempt_at=now,
+            created_at=now,
         )
         for endpoint in endpoints
     ]
-    ids = [delivery.pk for delivery in deliveries]
-
-    def enqueue() -> None:
-        for delivery_id in ids:
-            tasks.deliver_webhook.enqueue(delivery_id)
-
-    # Robust: the change is committed by now, so a queue that refuses must not turn it into an
-    # error for the caller; the sweep sends what was not enqueued.
-    transaction.on_commit(enqueue, robust=True)
+    for delivery in deliveries:
+        outbox_send_on_commit(delivery)
     return deliveries
 
 

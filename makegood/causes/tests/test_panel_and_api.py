@@ -62,7 +62,7 @@ def test_another_cause_needs_a_choice_and_a_tampered_list_counts_as_nothing_show
     assert signing.loads(signing.dumps({"a": 1}, salt=SHOWN_SALT), salt=SHOWN_SALT) == {"a": 1}
 
 
-def test_an_employee_of_another_team_sees_no_panel_and_cannot_post(client, charlie, delivery):
+def test_an_employee_of_another_team_sees_no_panel_and_cannot_post(client, north, charlie, delivery):
     case = make_case(story=PARCEL)
     client.force_login(charlie)
     assert client.get(f"/cases/{case.reference}/cause/").status_code == 404

@@ -32,12 +32,14 @@ from django.utils.text import get_valid_filename
 
 from makegood.cases.customers import normalize_email
 from makegood.cases.kinds import EventKind
-from makegood.cases.models import Attachment, Case, CaseEvent, find_reference
-from makegood.cases.services import case_add_customer_message
+from makegood.cases.models import Attachment, Case, CaseEvent, Status
+from makegood.cases.services import case_add_customer_message, case_reopen
+from makegood.cases.threading import ReplyFate, reply_fate
 from makegood.cases.timeline import case_event_add
 from makegood.intake.mail.parse import ParsedAttachment, ParsedMessage, parse_message, synthetic_message_id
 from makegood.intake.mail.sources import SourceMessage, open_source
 from makegood.intake.mail.text import HTML_CUT_NOTE, strip_quoted
+from makegood.intake.mail.threads import thread_find
 from makegood.intake.models import InboundAttempt, InboundMessage, InboundStatus
 from makegood.intake.opening import MAX_NAME, MAX_STORY, MAX_SUBJECT, case_open
 
@@ -303,27 +305,31 @@ def _deliver(
     message: ParsedMessage, *, now: datetime, saved_files: list[str], inbound: InboundMessage, raw: bytes
 ) -> tuple[Case, Outcome]:
     notes: list[str] = []
-    mentioned = find_reference(message.subject)
-    target = _case_for_reference(*mentioned) if mentioned else None
+    thread = thread_find(message)
+    target = thread.case
     sender = normalize_email(message.from_address)
     attachments = list(message.attachments)
-    if target is not None and target.customer.email == sender:
+    fate = reply_fate(target, at=now) if target is not None and target.customer.email == sender else None
+    if target is not None and fate in (ReplyFate.JOINS, ReplyFate.REOPENS):
         body, quoted_removed = strip_quoted(message.body)
+        if fate == ReplyFate.REOPENS:
+            # Within the follow-up window: "it is not resolved after all" (the core's reopen).
+            target = case_reopen(case=target, reason=_reopen_reason(target, body, now=now), at=now)
         body = _fit_story(body, attachments, notes)
         event = case_add_customer_message(
             case=target, body=body, at=now, data={"email": _email_data(message, quoted_removed=quoted_removed)}
         )
         case, outcome = target, Outcome.ADDED
     else:
-        if mentioned:
-            reference = f"MG-{mentioned[0]}-{mentioned[1]:06d}"
-            if target is None:
-                notes.append(f"The subject mentions {reference}, which is not a case we have.")
-            else:
-                notes.append(
-                    f"The subject refers to {reference}, but {sender} is not that case's customer, "
-                    "so this e-mail opened a new case instead of joining it."
-                )
+        if thread.reference and target is None:
+            notes.append(f"{thread.via.capitalize()} mentions {thread.reference}, which is not a case we have.")
+        elif target is not None and fate is None:
+            notes.append(
+                f"{thread.via.capitalize()} refers to {target.reference}, but {sender} is not that case's customer, "
+                "so this e-mail opened a new case instead of joining it."
+            )
+        elif target is not None:
+            notes.append(f"Follows {target.reference} ({_over(target)}): the customer wrote again after it was over.")
         story = _fit_story(message.body, attachments, notes)
         case = case_open(
             channel="email",
@@ -332,10 +338,19 @@ def _deliver(
             subject=_fit(message.subject, MAX_SUBJECT),
             story=story,
             received_at=now,
+            follows=target if fate == ReplyFate.FOLLOWS else None,
         )
         event = case.events.get(kind=EventKind.RECEIVED)
         event.data = {"email": _email_data(message, quoted_removed=False)}
         outcome = Outcome.OPENED
+        if target is not None and fate == ReplyFate.FOLLOWS:
+            case_event_add(
+                target,
+                kind=EventKind.NOTE,
+                at=now,
+                body=f"The customer wrote again after this case was over; that opened {case.reference}.",
+                data={"source": "email", "followed_by": case.pk},
+            )
     refused = _store_attachments(case=case, event=event, attachments=attachments, saved_files=saved_files)
     if refused:
         event.data["email"]["attachments_refused"] = refused
@@ -373,11 +388,20 @@ def _validation_reason(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-def _case_for_reference(year: int, pk: int) -> Case | None:
-    case = Case.objects.select_related("customer").filter(pk=pk).first()
-    if case is None or case.received_at.year != year:
-        return None
-    return case
+def _over(case: Case) -> str:
+    if case.status == Status.CLOSED and case.closed_at is not None:
+        return f"closed on {case.closed_at:%Y-%m-%d}"
+    if case.resolved_at is not None:
+        return f"resolved on {case.resolved_at:%Y-%m-%d}"
+    return case.get_status_display().lower()
+
+
+def _reopen_reason(case: Case, body: str, *, now: datetime) -> str:
+    days = (now - case.resolved_at).days if case.resolved_at is not None else 0
+    when = "the day it was resolved" if days == 0 else f"{days} day{'s' if days != 1 else ''} after it was resolved"
+    excerpt = " ".join(body.split())
+    excerpt = excerpt if len(excerpt) <= 200 else excerpt[:199].rstrip() + "…"
+    return f"The customer wrote again, {when}: “{excerpt}”"
 
 
 def _email_data(message: ParsedMessage, *, quoted_removed: bool) -> dict[str, Any]:

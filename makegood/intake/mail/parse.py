@@ -56,6 +56,8 @@ class ParsedMessage:
     attachments: list[ParsedAttachment] = field(default_factory=list)
     # Why this looks like mail from a robot (auto-reply, bounce, bulk), or "" for a person.
     automatic: str = ""
+    # The Message-IDs this one answers (In-Reply-To first, then References newest first), without <>.
+    replies_to: tuple[str, ...] = ()
 
 
 def synthetic_message_id(raw: bytes) -> str:
@@ -171,7 +173,23 @@ def _parse(raw: bytes, policy: Policy) -> ParsedMessage:
         body=clean_text("\n\n".join(text for text in texts if text.strip())),
         attachments=attachments,
         automatic=_automatic(message, from_address, message.get_content_type()),
+        replies_to=_replies_to(message),
     )
+
+
+# A reply's threading headers hold a few ids; a mail loop can grow References without bound.
+MAX_THREAD_IDS = 30
+
+
+def _replies_to(message: Message) -> tuple[str, ...]:
+    """The ids a reply points at, most direct first: In-Reply-To, then References from the newest."""
+    in_reply_to = re.findall(r"<([^<>\s]+)>", clean_line(_raw_header(message, "In-Reply-To") or ""))
+    references = re.findall(r"<([^<>\s]+)>", clean_line(_raw_header(message, "References") or ""))
+    ids: list[str] = []
+    for value in [*in_reply_to, *reversed(references)]:
+        if value not in ids and len(value) <= MAX_MESSAGE_ID:
+            ids.append(value)
+    return tuple(ids[:MAX_THREAD_IDS])
 
 
 def _collect(part: Message, texts: list[str] | None, attachments: list[ParsedAttachment]) -> None:

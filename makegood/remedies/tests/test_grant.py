@@ -2,9 +2,12 @@
 
 import json
 import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
@@ -14,6 +17,9 @@ from makegood.appendonly import AppendOnlyError
 from makegood.cases.models import AuditEntry, Case, CaseEvent, Status
 from makegood.cases.services import CaseActionError, case_resolve, case_take_ownership
 from makegood.cases.tests.factories import make_staff
+from makegood.outbox.backoff import backoff_delay
+from makegood.outbox.client import PostResult
+from makegood.outbox.tasks import sweep_outbox
 from makegood.remedies import tasks
 from makegood.remedies.kinds import RemedyEventKind
 from makegood.remedies.models import (
@@ -115,14 +121,22 @@ def test_a_refund_is_recorded_for_the_payment_system_with_its_payload(
     assert event.payload["payment_id"] == Payment.objects.get(grant=grant).pk
 
 
-class FakeResponse:
-    status = 200
+@dataclass
+class Posted:
+    full_url: str
+    data: bytes
+    headers: dict[str, str]
 
-    def __enter__(self):
-        return self
 
-    def __exit__(self, *exc):
-        return False
+def answering(result: PostResult, sent: list[Posted] | None = None):
+    """Stands in for the outbox's HTTP client: records each POST and answers with `result`."""
+
+    def post(url, *, body, headers):
+        if sent is not None:
+            sent.append(Posted(url, body, headers))
+        return result
+
+    return post
 
 
 def test_a_refund_is_posted_signed_when_a_payment_url_is_configured(
@@ -130,13 +144,8 @@ def test_a_refund_is_posted_signed_when_a_payment_url_is_configured(
 ):
     settings.MAKEGOOD_PAYMENT_WEBHOOK_URL = "https://payments.example.com/hooks/refunds"
     settings.MAKEGOOD_PAYMENT_WEBHOOK_SECRET = "s3cret"
-    sent = []
-
-    def urlopen(request, timeout):
-        sent.append(request)
-        return FakeResponse()
-
-    monkeypatch.setattr(tasks.urllib.request, "urlopen", urlopen)
+    sent: list[Posted] = []
+    monkeypatch.setattr(tasks.client, "post", answering(PostResult(status=200), sent))
     case = case_with_loss()
     with django_capture_on_commit_callbacks(execute=True):
         grant = remedy_grant(
@@ -145,30 +154,33 @@ def test_a_refund_is_posted_signed_when_a_payment_url_is_configured(
     (request,) = sent
     assert request.full_url == "https://payments.example.com/hooks/refunds"
     assert json.loads(request.data)["grant_id"] == grant.pk
-    assert request.headers["X-makegood-signature"].startswith("sha256=")
+    assert request.headers["X-Makegood-Signature"].startswith("sha256=")
     event = OutboundEvent.objects.get(grant=grant, kind=OutboundKind.PAYMENT_WEBHOOK)
     assert event.status == OutboundStatus.DELIVERED and event.delivered_at is not None
 
 
-def test_a_failing_payment_system_marks_the_event_failed_and_keeps_the_grant(
+def test_a_failing_payment_system_is_retried_with_back_off_and_keeps_the_grant(
     shop, alice, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
     settings.MAKEGOOD_PAYMENT_WEBHOOK_URL = "https://payments.example.com/hooks/refunds"
-
-    def down(request, timeout):
-        raise OSError("connection refused")
-
-    monkeypatch.setattr(tasks.urllib.request, "urlopen", down)
-    with django_capture_on_commit_callbacks(execute=True):
-        grant = remedy_grant(
-            case=case_with_loss(), user=alice, remedy_type=remedy("refund-partial"), amount="30", order_reference="X"
-        )
-    event = OutboundEvent.objects.get(grant=grant, kind=OutboundKind.PAYMENT_WEBHOOK)
-    assert (event.status, event.attempts, event.last_error) == (OutboundStatus.FAILED, 1, "connection refused")
-    assert Grant.objects.filter(pk=grant.pk).exists()
-    # A retry (the same task, run again) delivers it once the payment system is back.
-    monkeypatch.setattr(tasks.urllib.request, "urlopen", lambda request, timeout: FakeResponse())
-    tasks.deliver_outbound_event.call(event.pk)
+    monkeypatch.setattr(tasks.client, "post", answering(PostResult(status=None, error="connection refused")))
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), tick=False) as traveller:
+        with django_capture_on_commit_callbacks(execute=True):
+            grant = remedy_grant(
+                case=case_with_loss(),
+                user=alice,
+                remedy_type=remedy("refund-partial"),
+                amount="30",
+                order_reference="X",
+            )
+        event = OutboundEvent.objects.get(grant=grant, kind=OutboundKind.PAYMENT_WEBHOOK)
+        # Not given up: the outbox tries again after its back-off (no manual command needed).
+        assert (event.status, event.attempts, event.last_error) == (OutboundStatus.PENDING, 1, "connection refused")
+        assert Grant.objects.filter(pk=grant.pk).exists()
+        # The sweep, once the back-off is over, delivers it when the payment system is back.
+        monkeypatch.setattr(tasks.client, "post", answering(PostResult(status=200)))
+        traveller.shift(backoff_delay(1))
+        assert sweep_outbox.call(tasks.PAYMENT_PURPOSE) == 1
     event.refresh_from_db()
     assert (event.status, event.attempts) == (OutboundStatus.DELIVERED, 2)
 
@@ -278,8 +290,8 @@ def test_a_grant_on_a_resolved_or_closed_case_is_refused(shop, alice, status):
     assert nothing_written()
 
 
-def test_charlie_cannot_grant_on_another_teams_case(shop, charlie, north):
-    case = case_with_loss()  # North's (it receives what is not routed; without it the only team would)
+def test_charlie_cannot_grant_on_another_teams_case(shop, north, charlie):
+    case = case_with_loss()  # North's
     with pytest.raises(CaseActionError, match="another team"):
         remedy_grant(case=case, user=charlie, remedy_type=remedy("handwritten-note"))
     assert nothing_written() and not case.events.filter(kind__in=RemedyEventKind.values).exists()
@@ -368,15 +380,12 @@ def test_the_retry_command_delivers_what_failed(shop, alice, settings, monkeypat
 
     settings.MAKEGOOD_PAYMENT_WEBHOOK_URL = "https://payments.example.com/hooks/refunds"
 
-    def down(request, timeout):
-        raise OSError("timed out")
-
-    monkeypatch.setattr(tasks.urllib.request, "urlopen", down)
+    monkeypatch.setattr(tasks.client, "post", answering(PostResult(status=None, error="timed out")))
     with django_capture_on_commit_callbacks(execute=True):
         remedy_grant(
             case=case_with_loss(), user=alice, remedy_type=remedy("refund-partial"), amount="9", order_reference="X"
         )
-    monkeypatch.setattr(tasks.urllib.request, "urlopen", lambda request, timeout: FakeResponse())
+    monkeypatch.setattr(tasks.client, "post", answering(PostResult(status=200)))
     out = StringIO()
     call_command("deliver_remedies", stdout=out)
     assert out.getvalue() == "1 deliveries tried, 1 delivered.\n"

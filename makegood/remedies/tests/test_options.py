@@ -110,7 +110,7 @@ def test_a_demand_within_authority_is_recognised_as_grantable(shop, alice):
     assert (offered.demand_option.kind, offered.demand_option.amount) == ("refund_partial", Decimal("30.00"))
 
 
-def test_options_are_refused_to_another_teams_employee(shop, charlie):
+def test_options_are_refused_to_another_teams_employee(shop, north, charlie):
     with pytest.raises(CaseActionError):
         options_for_demand(case=case_with_loss(), user=charlie)
 

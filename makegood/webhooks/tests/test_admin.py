@@ -8,8 +8,9 @@ from django.contrib.auth.models import Group
 
 from makegood.accounts.models import Role
 from makegood.cases.tests.factories import make_case, make_staff
+from makegood.outbox.tasks import sweep_outbox
+from makegood.webhooks.delivery import PURPOSE
 from makegood.webhooks.models import DeliveryState, WebhookDelivery, WebhookEndpoint
-from makegood.webhooks.tasks import sweep_deliveries
 
 pytestmark = pytest.mark.django_db
 
@@ -128,5 +129,5 @@ def test_deleting_an_endpoint_keeps_its_deliveries_and_fails_those_still_waiting
         DeliveryState.FAILED,
         "The endpoint was deleted.",
     )
-    assert sweep_deliveries.call() == 0
+    assert sweep_outbox.call(PURPOSE) == 0
     assert client.get("/admin/webhooks/webhookdelivery/").status_code == 200

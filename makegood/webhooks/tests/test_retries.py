@@ -14,11 +14,11 @@ from django_tasks.backends.dummy import DummyBackend
 from django_tasks_db.models import DBTaskResult
 
 from makegood.cases.tests.factories import make_case
+from makegood.outbox.client import PostResult
+from makegood.outbox.tasks import SWEEP_GRACE, deliver_message, sweep_outbox
 from makegood.webhooks import delivery as delivery_module
-from makegood.webhooks.delivery import LEASE, MAX_ATTEMPTS, backoff_delay
+from makegood.webhooks.delivery import LEASE, MAX_ATTEMPTS, PURPOSE, backoff_delay
 from makegood.webhooks.models import DeliveryState, WebhookDelivery
-from makegood.webhooks.tasks import SWEEP_GRACE, deliver_webhook, sweep_deliveries
-from makegood.webhooks.transport import PostResult
 
 pytestmark = pytest.mark.django_db
 
@@ -51,24 +51,24 @@ def test_a_refused_delivery_is_retried_with_back_off_until_it_is_delivered(
         assert delivery.next_attempt_at == START + timedelta(seconds=30)
 
         traveller.shift(timedelta(seconds=29))
-        assert sweep_deliveries.call() == 0
+        assert sweep_outbox.call(PURPOSE) == 0
         assert len(hook_server.received) == 1
 
         traveller.shift(timedelta(seconds=1))
-        assert sweep_deliveries.call() == 1
+        assert sweep_outbox.call(PURPOSE) == 1
         delivery.refresh_from_db()
         assert (delivery.attempts, delivery.last_status_code) == (2, 503)
         assert delivery.next_attempt_at == START + timedelta(seconds=30) + timedelta(minutes=2)
 
         traveller.shift(timedelta(minutes=2))
-        sweep_deliveries.call()
+        sweep_outbox.call(PURPOSE)
         delivery.refresh_from_db()
         assert (delivery.state, delivery.attempts, delivery.last_status_code) == (DeliveryState.DELIVERED, 3, 200)
         assert delivery.delivered_at == START + timedelta(seconds=150)
         assert delivery.next_attempt_at is None and delivery.last_error == ""
 
         traveller.shift(timedelta(hours=1))
-        assert sweep_deliveries.call() == 0
+        assert sweep_outbox.call(PURPOSE) == 0
     assert len(hook_server.received) == 3
     assert all(r.verified for r in hook_server.received)
     assert len({r.headers["Makegood-Delivery"] for r in hook_server.received}) == 1
@@ -89,10 +89,10 @@ def test_a_delivery_refused_every_time_fails_after_the_last_attempt(
             wait = delivery.next_attempt_at - START - sum(waits, timedelta())
             waits.append(wait)
             traveller.shift(wait)
-            sweep_deliveries.call()
+            sweep_outbox.call(PURPOSE)
             delivery.refresh_from_db()
         traveller.shift(timedelta(days=2))
-        assert sweep_deliveries.call() == 0
+        assert sweep_outbox.call(PURPOSE) == 0
     assert waits == [backoff_delay(attempt) for attempt in range(1, MAX_ATTEMPTS)]
     assert (delivery.state, delivery.attempts, delivery.last_status_code) == (DeliveryState.FAILED, MAX_ATTEMPTS, 500)
     assert delivery.next_attempt_at is None
@@ -121,13 +121,13 @@ def test_a_delivery_being_sent_is_not_sent_again_by_another_worker_or_the_sweep(
         posted.append(headers["Makegood-Attempt"])
         if len(posted) == 1:
             # While the first worker waits for the endpoint, a second one and the sweep run.
-            deliver_webhook.call(delivery.pk)
-            sweep_deliveries.call()
+            deliver_message.call(delivery.pk)
+            sweep_outbox.call(PURPOSE)
         return PostResult(status=204)
 
     monkeypatch.setattr(delivery_module.transport, "post", post)
-    deliver_webhook.call(delivery.pk)
-    deliver_webhook.call(delivery.pk)  # a duplicate task after the delivery went out
+    deliver_message.call(delivery.pk)
+    deliver_message.call(delivery.pk)  # a duplicate task after the delivery went out
     assert posted == ["1"]
     delivery.refresh_from_db()
     assert (delivery.state, delivery.attempts, delivery.last_status_code) == (DeliveryState.DELIVERED, 1, 204)
@@ -140,7 +140,7 @@ def test_the_sweep_sends_a_delivery_whose_task_was_lost(
     with django_capture_on_commit_callbacks(execute=False):
         make_case()
     assert hook_server.received == []
-    assert sweep_deliveries.call() == 1
+    assert sweep_outbox.call(PURPOSE) == 1
     assert WebhookDelivery.objects.get().state == DeliveryState.DELIVERED
     assert len(hook_server.received) == 1
 
@@ -153,9 +153,9 @@ def test_a_delivery_whose_sender_died_is_sent_again_once_its_lease_ends(
             make_case()
         # A worker claimed it (as `delivery_attempt` does) and was killed before recording anything.
         WebhookDelivery.objects.update(attempts=1, next_attempt_at=START + LEASE)
-        assert sweep_deliveries.call() == 0
+        assert sweep_outbox.call(PURPOSE) == 0
         traveller.shift(LEASE)
-        assert sweep_deliveries.call() == 1
+        assert sweep_outbox.call(PURPOSE) == 1
     delivery = WebhookDelivery.objects.get()
     assert (delivery.state, delivery.attempts) == (DeliveryState.DELIVERED, 2)
     assert [r.headers["Makegood-Attempt"] for r in hook_server.received] == ["2"]
@@ -171,12 +171,12 @@ def test_deliveries_of_a_deactivated_endpoint_wait_until_it_is_active_again(
         endpoint.active = False
         endpoint.save()
         traveller.shift(timedelta(hours=1))
-        assert sweep_deliveries.call() == 0
-        deliver_webhook.call(WebhookDelivery.objects.get().pk)
+        assert sweep_outbox.call(PURPOSE) == 0
+        deliver_message.call(WebhookDelivery.objects.get().pk)
         assert len(hook_server.received) == 1
         endpoint.active = True
         endpoint.save()
-        assert sweep_deliveries.call() == 1
+        assert sweep_outbox.call(PURPOSE) == 1
     assert WebhookDelivery.objects.get().state == DeliveryState.DELIVERED
 
 
@@ -191,17 +191,17 @@ def test_with_a_queue_that_defers_a_retry_is_enqueued_for_its_time_and_the_sweep
         with django_capture_on_commit_callbacks(execute=False):
             make_case()
         delivery = WebhookDelivery.objects.get()
-        deliver_webhook.call(delivery.pk)
+        deliver_message.call(delivery.pk)
         [retry] = queue.results
-        assert retry.task.func is deliver_webhook.func
+        assert retry.task.func is deliver_message.func
         assert retry.args == [delivery.pk]
         assert retry.task.run_after == START + timedelta(seconds=30)
 
         # The retry's own task is due; the sweep leaves it its grace before enqueuing it again.
         traveller.shift(timedelta(seconds=30) + SWEEP_GRACE - timedelta(seconds=1))
-        assert sweep_deliveries.call() == 0
+        assert sweep_outbox.call(PURPOSE) == 0
         traveller.shift(timedelta(seconds=1))
-        assert sweep_deliveries.call() == 1
+        assert sweep_outbox.call(PURPOSE) == 1
         assert len(queue.results) == 2
 
 
@@ -220,7 +220,7 @@ def test_on_the_database_queue_the_worker_sends_retries_at_their_time(endpoint, 
         delivery = WebhookDelivery.objects.get()
         assert (delivery.state, delivery.attempts, len(hook_server.received)) == (DeliveryState.PENDING, 1, 1)
         retry = DBTaskResult.objects.get(status="READY")
-        assert retry.task_path == "makegood.webhooks.tasks.deliver_webhook"
+        assert retry.task_path == "makegood.outbox.tasks.deliver_message"
         assert retry.run_after == START + timedelta(seconds=30)
 
         traveller.shift(timedelta(seconds=29))

@@ -1,4 +1,5 @@
-"""Real worker processes, killed and restarted: no task lost, none run twice.
+"""Real worker processes, killed and restarted: no task lost, none run twice, and the outbox's
+messages (here the acknowledgements, one per case) each delivered exactly once.
 
 These start `makegood worker` processes (and `makegood migrate`, `makegood shell`) on a throwaway
 database of the kind the suite runs on: a temporary SQLite file, or a PostgreSQL database.
@@ -12,7 +13,8 @@ import pytest
 
 from makegood.worker.tests.processes import ThrowawayDatabase, Workers, makegood, migrated_template
 
-ACK_TASK = "makegood.cases.tasks.send_acknowledgement"
+# Every message leaving Makegood is sent by this task (the outbox); an acknowledgement is one.
+ACK_TASK = "makegood.outbox.tasks.deliver_message"
 NOTE_TASK = "makegood.worker.tests.tasks.note_run"
 # A worker silent for 3 s is dead; a live one beats every 0.3 s, ten times the margin.
 FAST_RECOVERY = {"MAKEGOOD_WORKER_HEARTBEAT_EVERY": "0.3", "MAKEGOOD_WORKER_STALE_AFTER": "3"}
@@ -49,6 +51,16 @@ def ack_events_per_case(database: ThrowawayDatabase) -> Counter[int]:
     return Counter(case_id for (case_id,) in rows)
 
 
+def undelivered(database: ThrowawayDatabase) -> int:
+    [(count,)] = database.rows("SELECT count(*) FROM outbox_outboxmessage WHERE state <> 'delivered'")
+    return int(count)
+
+
+def attempts_per_case(database: ThrowawayDatabase) -> dict[int, int]:
+    rows = database.rows("SELECT key, attempts FROM outbox_outboxmessage WHERE purpose = 'cases.acknowledgement'")
+    return {int(key.split(":")[1]): attempts for key, attempts in rows}
+
+
 def mails_per_case(mail_dir: Path) -> Counter[int]:
     # Files are named `<reference>.<random>.eml`, the reference being `MG-<year>-<case id>`.
     return Counter(int(path.name.split(".")[0].rsplit("-", 1)[1]) for path in mail_dir.glob("MG-*.eml"))
@@ -76,16 +88,19 @@ def test_a_worker_killed_in_the_middle_of_an_email_loses_nothing_and_doubles_not
     running = [task for task in database.tasks(ACK_TASK) if task["status"] == "RUNNING"]
     assert [task["worker_ids"] for task in running] == [["worker-a"]]
 
-    # Worker B starts, sends the rest, takes A's interrupted task back once A is stale, sends it.
+    # Worker B starts, sends the rest, takes A's interrupted task back once A is stale; the
+    # message it was sending is sent again once its lease runs out (the outbox's sweep).
     second = workers.start("worker-b", database, MG_TEST_MAIL_DIR=str(mail_dir), **FAST_RECOVERY)
     workers.wait_for(
-        lambda: all(task["status"] == "SUCCESSFUL" for task in database.tasks(ACK_TASK)),
+        lambda: undelivered(database) == 0 and all(task["status"] == "SUCCESSFUL" for task in database.tasks(ACK_TASK)),
         what="every acknowledgement to be sent",
     )
     assert workers.stop(second) == 0
 
     assert mails_per_case(mail_dir) == Counter(dict.fromkeys(case_ids, 1))
     assert ack_events_per_case(database) == Counter(dict.fromkeys(case_ids, 1))
+    # Claimed twice (the interrupted attempt, then the one after the lease), sent once.
+    assert attempts_per_case(database)[interrupted_case] == 2
     retried = {task["id"]: task for task in database.tasks(ACK_TASK)}[running[0]["id"]]
     assert retried["worker_ids"] == ["worker-a", "worker-b"]
     assert f"Requeued task id={retried['id']}" in workers.log("worker-b")
@@ -115,7 +130,7 @@ def test_a_worker_stopped_twice_mid_send_leaves_the_email_to_its_restart_not_to_
     # Restarted under the same id, it takes its task back at once, without waiting to go stale.
     second = workers.start("worker-a", database, MG_TEST_MAIL_DIR=str(mail_dir))
     workers.wait_for(
-        lambda: all(task["status"] == "SUCCESSFUL" for task in database.tasks(ACK_TASK)),
+        lambda: undelivered(database) == 0 and all(task["status"] == "SUCCESSFUL" for task in database.tasks(ACK_TASK)),
         what="both acknowledgements to be sent",
         timeout=60,
     )

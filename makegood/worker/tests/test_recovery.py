@@ -13,8 +13,8 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from makegood.cases.kinds import EventKind
-from makegood.cases.tasks import send_acknowledgement
 from makegood.cases.tests.factories import make_case
+from makegood.outbox.tasks import deliver_message
 from makegood.worker import services
 from makegood.worker.models import WorkerHeartbeat
 from makegood.worker.services import heartbeat_record, heartbeat_start, interrupted_tasks_requeue
@@ -187,7 +187,7 @@ def test_an_acknowledgement_recorded_before_its_worker_died_is_not_sent_twice(
     assert len(mail.outbox) == 1
     # The worker died after the e-mail and its event were committed, before it marked the task
     # successful: the task is still RUNNING, and will be retried.
-    task = DBTaskResult.objects.get(task_path=send_acknowledgement.module_path)
+    task = DBTaskResult.objects.get(task_path=deliver_message.module_path)
     DBTaskResult.objects.filter(pk=task.pk).update(
         status=TaskResultStatus.RUNNING,
         started_at=timezone.now() - timedelta(hours=1),

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0008_case_loss_amount_per_currency'),
-        ('remedies', '0005_restitution'),
+        ('remedies', '0006_outbound_in_outbox'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
