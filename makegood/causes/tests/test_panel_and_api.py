@@ -128,7 +128,7 @@ def test_the_api_suggests_and_lists_the_taxonomy(client, alice):
     }
 
 
-def test_the_api_shows_another_team_s_case_cause_to_nobody(client, charlie):
+def test_the_api_shows_another_team_s_case_cause_to_nobody(client, north, charlie):
     case = make_case(story=PARCEL)
     auth = bearer(charlie)
     assert client.get(f"/api/v1/cases/{case.reference}/cause", **auth).status_code == 404
