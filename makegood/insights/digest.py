@@ -3,8 +3,8 @@ month's figures for their scope, with the change against the month before.
 
 The worker asks every hour (`settings.MAKEGOOD_PERIODIC_TASKS`); `DigestSent` makes each person's
 digest go out once per month however often it asks (and on the 2nd or 3rd if the worker was down
-on the 1st). The e-mail leaves through `digest_enqueue`, one function, so that moving to the
-shared outbox (`makegood/outbox`, not on main yet) is a change there only.
+on the 1st). The e-mail leaves through the outbox (`digest_enqueue`, purpose `insights.digest`),
+like every message that leaves Makegood: retried with back-off, visible when it fails.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -22,7 +23,10 @@ from makegood.accounts.models import Role
 from makegood.insights.kpis import Kpis, kpis_compute
 from makegood.insights.models import DigestSent
 from makegood.insights.scope import Filters, figures_for, scope_for
-from makegood.worker.outbox import enqueue_on_commit
+from makegood.outbox import outbox_enqueue
+from makegood.outbox.handlers import Handler, SendResult
+from makegood.outbox.mail import email_send
+from makegood.outbox.models import OutboxMessage
 
 SEND_UNTIL_DAY = 3
 RECIPIENT_ROLES = (Role.MANAGER, Role.PROCESS_OWNER)
@@ -117,11 +121,32 @@ def digest_render(user: User, month: date) -> tuple[str, str]:
     return subject, body
 
 
-def digest_enqueue(user_id: int, month: date) -> None:
-    """The one way a digest leaves: a task written in the same transaction as its `DigestSent` row."""
-    from makegood.insights.tasks import send_digest
+DIGEST_PURPOSE = "insights.digest"
 
-    enqueue_on_commit(send_digest, user_id, month.isoformat())
+
+def digest_enqueue(user: User, month: date) -> None:
+    """The one way a digest leaves: an outbox message written in the same transaction as its
+    `DigestSent` row, keyed by person and month (one e-mail each, however often it is asked for)."""
+    outbox_enqueue(
+        purpose=DIGEST_PURPOSE,
+        target=user.email,
+        key=f"digest:{user.pk}:{month.isoformat()}",
+        payload={"user_id": user.pk, "month": month.isoformat()},
+    )
+
+
+def digest_send(message: OutboxMessage) -> SendResult:
+    """The outbox's sender for a digest: rendered when it is sent, from the figures as they are then."""
+    user = User.objects.filter(pk=message.payload["user_id"], is_active=True).first()
+    if user is None or not user.email:
+        return SendResult(ok=True)  # nobody to send it to any more: done, not retried
+    subject, body = digest_render(user, date.fromisoformat(message.payload["month"]))
+    return email_send(
+        EmailMessage(subject=subject, body=body, to=[user.email], headers={"Auto-Submitted": "auto-generated"})
+    )
+
+
+digest_handler = Handler(purpose=DIGEST_PURPOSE, send=digest_send)
 
 
 def digests_due(today: date | None = None) -> int:
@@ -144,7 +169,7 @@ def digests_due(today: date | None = None) -> int:
         try:
             with transaction.atomic():
                 DigestSent.objects.create(month=month, user=user)
-                digest_enqueue(user.pk, month)
+                digest_enqueue(user, month)
         except IntegrityError:
             continue  # another worker queued it first
         queued += 1

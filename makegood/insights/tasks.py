@@ -20,20 +20,3 @@ def send_digests() -> dict[str, int]:
     from makegood.insights.digest import digests_due
 
     return {"queued": digests_due()}
-
-
-@task()
-def send_digest(user_id: int, month: str) -> None:
-    """Thin: render and send one digest (queued once per person and month by `digests_due`)."""
-    from datetime import date
-
-    from django.contrib.auth.models import User
-    from django.core.mail import EmailMessage
-
-    from makegood.insights.digest import digest_render
-
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None or not user.email:
-        return
-    subject, body = digest_render(user, date.fromisoformat(month))
-    EmailMessage(subject=subject, body=body, to=[user.email], headers={"Auto-Submitted": "auto-generated"}).send()

@@ -12,6 +12,7 @@ from makegood.accounts.models import Role
 from makegood.cases.models import AuditEntry, Case, Notification, Priority, Status
 from makegood.cases.services import CaseActionError, case_resolve, case_take_ownership
 from makegood.cases.tests.factories import make_staff
+from makegood.outbox.client import PostResult
 from makegood.remedies import tasks
 from makegood.remedies.kinds import RemedyEventKind, RemedyNotificationKind
 from makegood.remedies.models import (
@@ -27,6 +28,7 @@ from makegood.remedies.models import (
 from makegood.remedies.payments import payment_record_outcome, payments_alert_late
 from makegood.remedies.services import remedy_grant
 from makegood.remedies.tests.factories import case_with_loss
+from makegood.remedies.tests.test_grant import Posted, answering
 
 pytestmark = pytest.mark.django_db
 
@@ -45,16 +47,6 @@ def refund(case: Case, user, amount: str = "25.50") -> Grant:
 def owned_case(user) -> Case:
     case = case_with_loss()
     return case_take_ownership(case=case, user=user)
-
-
-class FakeResponse:
-    status = 200
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 def test_without_a_payment_system_a_refund_is_a_task_for_its_owner_and_the_customer_is_told_it_has_started(
@@ -125,13 +117,8 @@ def test_with_a_payment_system_a_delivered_refund_is_sent_not_paid(
 ):
     settings.MAKEGOOD_PAYMENT_WEBHOOK_URL = "https://payments.example.com/hooks/refunds"
     settings.MAKEGOOD_PAYMENT_WEBHOOK_SECRET = "s3cret"
-    sent = []
-
-    def urlopen(request, timeout):
-        sent.append(request)
-        return FakeResponse()
-
-    monkeypatch.setattr(tasks.urllib.request, "urlopen", urlopen)
+    sent: list[Posted] = []
+    monkeypatch.setattr(tasks.client, "post", answering(PostResult(status=200), sent))
     case = owned_case(alice)
     with django_capture_on_commit_callbacks(execute=True):
         grant = refund(case, alice)
