@@ -48,8 +48,6 @@ MAX_REFERENCE = 100
 MAX_REASON = 2_000
 # The e-mail topic of "your refund has been paid" (the grant's own e-mail is `remedy.granted`).
 PAID_EMAIL_TOPIC = "payment.confirmed"
-# The grant e-mails' outbox purpose (`tasks.EMAIL_PURPOSE`; tasks imports this module).
-GRANT_EMAIL_PURPOSE = "remedies.grant_email"
 
 
 def pays_money(kind: str) -> bool:
@@ -261,9 +259,11 @@ def _confirmed(payment: Payment, *, actor: User | None, at: datetime) -> None:
     body += f". The customer is told: “{told}”" if email else ". The customer has no e-mail address: tell them."
     _line(payment, kind=RemedyEventKind.PAYMENT_CONFIRMED, actor=actor, body=body, at=at)
     if email:
+        from makegood.remedies import tasks  # its e-mail sender imports this module
+
         event = OutboundEvent.objects.create(
             grant=grant,
-            purpose=GRANT_EMAIL_PURPOSE,
+            purpose=tasks.EMAIL_PURPOSE,
             target=email,
             key=f"grant:{grant.pk}:paid",
             kind=OutboundKind.EMAIL,
