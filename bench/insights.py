@@ -2,12 +2,15 @@
 
 For each database (a fresh SQLite file, and a fresh PostgreSQL database on 127.0.0.1:5432 that is
 dropped afterwards) it migrates, bulk-loads `--cases` cases (default 1,000,000) over the last 400
-days across six teams and every channel, with the timeline lines the figures read (ownership, the
-first reply, the resolution; a reopen now and then), follow-up answers for a third of the resolved
-ones, compensation grants on one case in eight, and three purchases per case (3,000,000 by
-default) for 0.7 customers per case plus walk-ins; then it prints:
+days across six teams (four staff each, who own their team's cases) and every channel, with the
+timeline lines the figures read (ownership, the first reply, the resolution; a reopen now and
+then), follow-up answers for a third of the resolved ones, compensation grants on one case in
+eight, and three transactions per case (3,000,000 by default) for 0.7 customers per case plus
+walk-ins, printing its progress; then it prints:
 
-- the full rollup (`figures_refresh(full=True)`) and an incremental one after 1,000 new lines;
+- the load average of the machine at the start and the end (other work on the same cores slows every figure);
+- the full rollup (`figures_refresh(full=True)`: every case's figures and every day's rollup) and
+  an incremental one after 1,000 new timeline lines (only those cases and the days they fall on);
 - the dashboard's server time (`/insights/`, a process owner, every team) for 90 and 365 days;
 - the loyalty page's (`/insights/loyalty/`, 90 days).
 
@@ -28,42 +31,111 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+BATCH = 10_000
+CHANNELS = ["web", "email", "phone", "in_person", "chat", "social"]
 
 
-def child(cases: int) -> None:
+def _setup() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "makegood.settings")
     import django
 
     django.setup()
+
+
+def _progress(what: str, done: int, total: int, started: float) -> None:
+    print(f"    {what}: {done:,} / {total:,} ({time.perf_counter() - started:.0f} s)", flush=True)
+
+
+class Inserter:
+    """Rows straight into a table with `executemany`, ids chosen here: the ORM's bulk_create spends
+    most of a million rows preparing each value. The other columns get their model default once."""
+
+    def __init__(self, connection: Any, model: Any, columns: list[str]) -> None:
+        self.connection, self.columns = connection, ["id", *columns]
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        self.fixed = {
+            name: f.get_db_prep_save(f.get_default(), connection)
+            for name, f in fields.items()
+            if name not in self.columns and not f.primary_key
+        }
+        names = [*self.columns, *self.fixed]
+        quote = connection.ops.quote_name
+        # PostgreSQL: COPY (executemany sends a row at a time); SQLite: executemany (in process).
+        self.copy = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(n) for n in names)}) FROM STDIN"
+        self.sql = (
+            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(n) for n in names)}) "
+            f"VALUES ({', '.join(['%s'] * len(names))})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT MAX(id) FROM {quote(model._meta.db_table)}")
+            self.next_id = (cursor.fetchone()[0] or 0) + 1
+        self.sqlite = connection.vendor == "sqlite"
+        self.model = model
+
+    def moment(self, value: Any) -> Any:
+        """A datetime as the database stores it (SQLite: naive UTC text)."""
+        if value is None or not self.sqlite:
+            return value
+        return str(value.replace(tzinfo=None))
+
+    def add(self, rows: list[tuple[Any, ...]]) -> list[int]:
+        ids = list(range(self.next_id, self.next_id + len(rows)))
+        self.next_id += len(rows)
+        fixed = tuple(self.fixed.values())
+        with self.connection.cursor() as cursor:
+            if self.sqlite:
+                cursor.executemany(self.sql, [(pk, *row, *fixed) for pk, row in zip(ids, rows, strict=True)])
+            else:
+                with cursor.cursor.copy(self.copy) as copy:
+                    for pk, row in zip(ids, rows, strict=True):
+                        copy.write_row((pk, *row, *fixed))
+        return ids
+
+
+def _reset_sequences(connection: Any, models: list[Any]) -> None:
+    from django.core.management.color import no_style
+
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)
+
+
+def load(cases: int) -> Any:
+    """Bulk-load the cases, their timelines, answers, grants and purchases; returns the process owner."""
+    import json
     from datetime import timedelta
     from decimal import Decimal
 
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from makegood.accounts.models import Role, Team
     from makegood.accounts.services import staff_create_or_update
     from makegood.cases.kinds import EventKind
     from makegood.cases.models import Case, CaseEvent, Customer, Status
+    from makegood.desk.search_index import search_index_drop
     from makegood.followup.models import FollowUp, FollowUpAnswer, Method, Outcome, State, Via
-    from makegood.insights.rollup import figures_refresh
     from makegood.purchases.models import Purchase
     from makegood.remedies.models import Grant, RemedyType
 
-    call_command("migrate", verbosity=0)
+    # The desk's search index (triggers on every case and timeline line) is not what this measures
+    # and would triple the load's time; the database is thrown away afterwards (search: bench/search.py).
+    search_index_drop(connection)
     rng = random.Random(14)
     now = timezone.now()
     teams = [Team.objects.create(name=f"Store {i}", slug=f"store-{i}", location=f"Town {i % 3}") for i in range(6)]
-    staff = [
-        staff_create_or_update(username=f"bench{i}", role=Role.FRONTLINE, team=teams[i % 6], password="x")
-        for i in range(24)
-    ]
+    staff_of = {
+        team.pk: [
+            staff_create_or_update(username=f"bench{t}-{i}", role=Role.FRONTLINE, team=team, password="x").pk
+            for i in range(4)
+        ]
+        for t, team in enumerate(teams)
+    }
     owner = staff_create_or_update(username="owner", role=Role.PROCESS_OWNER, team=teams[0], password="x")
     remedy = RemedyType.objects.create(
         catalog="bench",
@@ -74,123 +146,174 @@ def child(cases: int) -> None:
         cost=Decimal("10"),
         value=Decimal("25"),
     )
-    channels = ["web", "email", "phone", "in_person", "chat", "social"]
     started = time.perf_counter()
+    customers = Inserter(connection, Customer, ["name", "email"])
+    cases_in = Inserter(
+        connection,
+        Case,
+        [
+            "customer_id",
+            "channel",
+            "team_id",
+            "story",
+            "received_at",
+            "first_response_due_at",
+            "status",
+            "owner_id",
+            "resolved_at",
+        ],
+    )
+    events_in = Inserter(connection, CaseEvent, ["case_id", "kind", "at", "actor_id", "data"])
+    follow_ups_in = Inserter(connection, FollowUp, ["case_id", "method", "state", "due_at", "sent_at", "nonce"])
+    answers_in = Inserter(
+        connection, FollowUpAnswer, ["follow_up_id", "resolved", "satisfaction", "via", "outcome", "answered_at"]
+    )
+    grants_in = Inserter(
+        connection,
+        Grant,
+        [
+            "case_id",
+            "remedy_type_id",
+            "kind",
+            "name",
+            "cost",
+            "value",
+            "currency",
+            "granted_by_id",
+            "charged_to_id",
+            "granted_at",
+        ],
+    )
+    purchases_in = Inserter(connection, Purchase, ["customer_id", "external_id", "purchased_at", "amount", "currency"])
+    at = purchases_in.moment
+    money = (lambda d: str(d)) if connection.vendor == "sqlite" else (lambda d: d)
+    empty = json.dumps({})
+    resolved_data = json.dumps({"from": "open", "to": "resolved"})
     n_customers = max(1, int(cases * 0.7))
-    batch = 20_000
-    for start in range(0, n_customers, batch):
-        Customer.objects.bulk_create(
-            [Customer(name=f"C{i}", email=f"c{i}@bench.example") for i in range(start, min(n_customers, start + batch))]
-        )
-    customer_ids = list(Customer.objects.values_list("pk", flat=True))
-    for start in range(0, cases, batch):
-        size = min(batch, cases - start)
+    walk_ins = max(1, cases // 10)
+    with transaction.atomic():
+        customer_ids = customers.add([(f"C{i}", f"c{i}@bench.example") for i in range(n_customers + walk_ins)])
+    complainers = customer_ids[:n_customers]
+    _progress("customers", len(customer_ids), len(customer_ids), started)
+    team_ids = [t.pk for t in teams]
+    for start in range(0, cases, BATCH):
+        size = min(BATCH, cases - start)
         rows = []
         for _ in range(size):
             received = now - timedelta(seconds=rng.uniform(3600, 400 * 86400))
-            resolved = rng.random() < 0.85
-            rows.append(
-                Case(
-                    customer_id=rng.choice(customer_ids),
-                    channel=rng.choice(channels),
-                    team=rng.choice(teams),
-                    story="x",
-                    received_at=received,
-                    first_response_due_at=received + timedelta(hours=1),
-                    status=Status.CLOSED if resolved else Status.OPEN,
-                    owner=rng.choice(staff),
-                    resolved_at=received + timedelta(hours=rng.lognormvariate(2, 1.2)) if resolved else None,
-                )
-            )
-        made = Case.objects.bulk_create(rows)
-        events, follow_ups, grants = [], [], []
-        for case in made:
-            taken = case.received_at + timedelta(minutes=rng.lognormvariate(2, 1))
-            events.append(CaseEvent(case=case, kind=EventKind.OWNERSHIP_TAKEN, at=taken, actor=case.owner))
-            events.append(
-                CaseEvent(case=case, kind=EventKind.REPLY_SENT, at=taken + timedelta(minutes=5), actor=case.owner)
-            )
-            if case.resolved_at:
-                events.append(
-                    CaseEvent(
-                        case=case,
-                        kind=EventKind.STATUS_CHANGED,
-                        at=case.resolved_at,
-                        actor=case.owner,
-                        data={"from": "open", "to": "resolved"},
+            resolved = received + timedelta(hours=rng.lognormvariate(2, 1.2)) if rng.random() < 0.85 else None
+            team_id = rng.choice(team_ids)
+            rows.append((received, resolved, team_id, rng.choice(staff_of[team_id])))
+        with transaction.atomic():
+            ids = cases_in.add(
+                [
+                    (
+                        rng.choice(complainers),
+                        rng.choice(CHANNELS),
+                        team_id,
+                        "x",
+                        at(received),
+                        at(received + timedelta(hours=1)),
+                        Status.CLOSED if resolved else Status.OPEN,
+                        owner_id,
+                        at(resolved),
                     )
-                )
-                if rng.random() < 0.33:
-                    follow_ups.append(
-                        FollowUp(
-                            case=case,
-                            method=Method.EMAIL,
-                            state=State.ANSWERED,
-                            due_at=case.resolved_at,
-                            sent_at=case.resolved_at,
-                            nonce="b",
+                    for received, resolved, team_id, owner_id in rows
+                ]
+            )
+            events, follow_ups, grants = [], [], []
+            for pk, (received, resolved, _team_id, owner_id) in zip(ids, rows, strict=True):
+                taken = received + timedelta(minutes=rng.lognormvariate(2, 1))
+                events.append((pk, EventKind.OWNERSHIP_TAKEN, at(taken), owner_id, empty))
+                events.append((pk, EventKind.REPLY_SENT, at(taken + timedelta(minutes=5)), owner_id, empty))
+                if resolved:
+                    events.append((pk, EventKind.STATUS_CHANGED, at(resolved), owner_id, resolved_data))
+                    if rng.random() < 0.03:
+                        reopened = resolved + timedelta(days=rng.uniform(1, 20))
+                        events.append((pk, EventKind.REOPENED, at(reopened), owner_id, empty))
+                    if rng.random() < 0.33:
+                        follow_ups.append((pk, Method.EMAIL, State.ANSWERED, at(resolved), at(resolved), "b"))
+                if rng.random() < 0.125:
+                    grants.append(
+                        (
+                            pk,
+                            remedy.pk,
+                            "voucher",
+                            "Voucher",
+                            money(Decimal("10")),
+                            money(Decimal("25")),
+                            "USD",
+                            owner_id,
+                            owner_id,
+                            at(received + timedelta(hours=1)),
                         )
                     )
-            if rng.random() < 0.125:
-                grants.append(
-                    Grant(
-                        case=case,
-                        remedy_type=remedy,
-                        kind="voucher",
-                        name="Voucher",
-                        cost=Decimal("10"),
-                        value=Decimal("25"),
-                        currency="USD",
-                        granted_by=case.owner,
-                        charged_to=case.owner,
-                        granted_at=case.received_at + timedelta(hours=1),
+            events_in.add(events)
+            follow_up_ids = follow_ups_in.add(follow_ups)
+            answers = []
+            for follow_up_id, row in zip(follow_up_ids, follow_ups, strict=True):
+                score = rng.randint(1, 5)
+                answers.append(
+                    (
+                        follow_up_id,
+                        score >= 3,
+                        score,
+                        Via.WEB,
+                        Outcome.CLOSED if score >= 3 else Outcome.REOPENED,
+                        row[4],
                     )
                 )
-        CaseEvent.objects.bulk_create(events)
-        made_follow_ups = FollowUp.objects.bulk_create(follow_ups)
-        FollowUpAnswer.objects.bulk_create(
-            [
-                FollowUpAnswer(
-                    follow_up=f,
-                    resolved=True,
-                    satisfaction=(s := rng.randint(1, 5)),
-                    via=Via.WEB,
-                    outcome=Outcome.CLOSED if s >= 3 else Outcome.REOPENED,
-                    answered_at=f.sent_at,
-                )
-                for f in made_follow_ups
-            ]
-        )
-        Grant.objects.bulk_create(grants)
+            answers_in.add(answers)
+            grants_in.add(grants)
+        if (start + size) % 100_000 == 0 or start + size == cases:
+            _progress("cases (with timelines, answers, grants)", start + size, cases, started)
     purchases = 3 * cases
-    walk_ins = max(1, cases // 10)
-    Customer.objects.bulk_create([Customer(name=f"W{i}", email=f"w{i}@bench.example") for i in range(walk_ins)])
-    customer_ids = list(Customer.objects.values_list("pk", flat=True))
-    for start in range(0, purchases, batch):
-        size = min(batch, purchases - start)
-        Purchase.objects.bulk_create(
-            [
-                Purchase(
-                    customer_id=rng.choice(customer_ids),
-                    external_id=f"p{start + i}",
-                    purchased_at=now - timedelta(seconds=rng.uniform(0, 500 * 86400)),
-                    amount=Decimal(rng.randint(5, 300)),
-                    currency="USD",
-                )
-                for i in range(size)
-            ]
-        )
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    print(f"  loaded {cases:,} cases and {purchases:,} purchases in {time.perf_counter() - started:.0f} s")
+    for start in range(0, purchases, BATCH):
+        size = min(BATCH, purchases - start)
+        with transaction.atomic():
+            purchases_in.add(
+                [
+                    (
+                        rng.choice(customer_ids),
+                        f"p{start + i}",
+                        at(now - timedelta(seconds=rng.uniform(0, 500 * 86400))),
+                        money(Decimal(rng.randint(5, 300))),
+                        "USD",
+                    )
+                    for i in range(size)
+                ]
+            )
+        if (start + size) % 500_000 == 0 or start + size == purchases:
+            _progress("transactions", start + size, purchases, started)
+    _reset_sequences(connection, [Customer, Case, CaseEvent, FollowUp, FollowUpAnswer, Grant, Purchase])
+    _analyze(connection)
+    print(
+        f"  loaded {cases:,} cases and {purchases:,} transactions in {time.perf_counter() - started:.0f} s", flush=True
+    )
+    return owner
+
+
+def _analyze(connection: Any) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def measure(owner: Any) -> None:
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from makegood.cases.kinds import EventKind
+    from makegood.cases.models import Case, CaseEvent
+    from makegood.insights.rollup import figures_refresh
 
     report = figures_refresh(full=True)
-    print(f"  rollup, full rebuild: {report.seconds:.1f} s for {report.cases:,} cases")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    print(f"  rollup, full rebuild: {report.seconds:.1f} s for {report.cases:,} cases", flush=True)
+    _analyze(connection)
     recent = list(Case.objects.order_by("-pk").values_list("pk", "owner_id")[:1000])
+    now = timezone.now()
     CaseEvent.objects.bulk_create(
         [
             CaseEvent(case_id=pk, kind=EventKind.CONTACT, at=now, actor_id=owner_id, body="again")
@@ -198,7 +321,7 @@ def child(cases: int) -> None:
         ]
     )
     report = figures_refresh()
-    print(f"  rollup, incremental (1,000 new lines): {report.seconds:.2f} s for {report.cases:,} cases")
+    print(f"  rollup, incremental (1,000 new lines): {report.seconds:.2f} s for {report.cases:,} cases", flush=True)
 
     client = Client()
     client.force_login(owner)
@@ -216,9 +339,19 @@ def child(cases: int) -> None:
     today = timezone.localdate()
     for days in (90, 365):
         first = today - timedelta(days=days - 1)
-        print(f"  dashboard, {days} days: {timed(f'/insights/?first_day={first.isoformat()}'):.3f} s")
+        print(f"  dashboard, {days} days: {timed(f'/insights/?first_day={first.isoformat()}'):.3f} s", flush=True)
     first = today - timedelta(days=89)
-    print(f"  loyalty page, 90 days: {timed(f'/insights/loyalty/?first_day={first.isoformat()}'):.3f} s")
+    print(f"  loyalty page, 90 days: {timed(f'/insights/loyalty/?first_day={first.isoformat()}'):.3f} s", flush=True)
+    print(f"  load average (1, 5, 15 min) at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+
+
+def child(cases: int) -> None:
+    _setup()
+    from django.core.management import call_command
+
+    print(f"  load average (1, 5, 15 min) at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+    call_command("migrate", verbosity=0)
+    measure(load(cases))
 
 
 def main() -> None:

@@ -12,8 +12,8 @@ from ninja import Field, Query, Router, Schema
 
 from makegood.accounts.requests import token_user
 from makegood.cases.schemas import ErrorOut, ValidationErrorOut
-from makegood.insights.kpis import REPEAT_CONTACT_DAYS, kpis_compute
-from makegood.insights.scope import figures_for, filters_from, scope_for
+from makegood.insights.kpis import kpis_for
+from makegood.insights.scope import filters_from, scope_for
 
 router = Router(tags=["insights"])
 Errors = {401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut}
@@ -54,7 +54,7 @@ def kpis_get(request: HttpRequest, filters: Query[InsightFilters]) -> dict[str, 
     resolution three ways, authority, satisfaction per resolver and compensation against caps."""
     scope = scope_for(token_user(request))
     _form, chosen = filters_from(_params(filters), scope)
-    kpis = kpis_compute(figures_for(scope, chosen), months=chosen.period.months, repeat_days=REPEAT_CONTACT_DAYS)
+    kpis = kpis_for(scope, chosen)
     return {
         "scope": {
             "level": scope.level,

@@ -20,9 +20,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from makegood.accounts.models import Role
-from makegood.insights.kpis import Kpis, kpis_compute
+from makegood.insights.kpis import Kpis, kpis_for
 from makegood.insights.models import DigestSent
-from makegood.insights.scope import Filters, figures_for, scope_for
+from makegood.insights.scope import Filters, scope_for
 from makegood.outbox import outbox_enqueue
 from makegood.outbox.handlers import Handler, SendResult
 from makegood.outbox.mail import email_send
@@ -104,8 +104,8 @@ def digest_render(user: User, month: date) -> tuple[str, str]:
     scope = scope_for(user)
     first, last = month_bounds(month)
     before_first, before_last = month_bounds(previous_month(month))
-    now = kpis_compute(figures_for(scope, Filters(first, last)), months=1)
-    before = kpis_compute(figures_for(scope, Filters(before_first, before_last)), months=1)
+    now = kpis_for(scope, Filters(first, last))
+    before = kpis_for(scope, Filters(before_first, before_last))
     subject = f"Your recovery figures for {month:%B %Y}"
     body = render_to_string(
         "insights/email/digest.txt",

@@ -9,8 +9,9 @@ Each customer who complained in the period counts once, from their first complai
 - never complained: customers with no case at all, from their first purchase in the period (the
   matched date: like a complaint, it follows a purchase).
 
-The database computes one row per customer (correlated subqueries over the purchases' index by
-customer and date); the statistics run on those rows (`survival.py`). A customer is observable for
+The database computes one row per customer: the starts (a window function picks each customer's
+first case) joined once with the purchases and grouped by customer, every window a conditional
+count or sum; the statistics run on those rows (`survival.py`). A customer is observable for
 a horizon when that many days have passed since their date, up to the last purchase data received.
 Customers with no purchase at all in the data (the till never saw them) are left out.
 """
@@ -18,29 +19,34 @@ Customers with no purchase at all in the data (the till never saw them) are left
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
     Count,
     DateTimeField,
     Exists,
+    ExpressionWrapper,
+    F,
     Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import RowNumber
+from django.utils.dateparse import parse_datetime
 
 from makegood.cases.models import Case as Complaint
 from makegood.cases.models import Customer
+from makegood.insights.models import CaseFigures
 from makegood.insights.scope import Filters, Scope, figures_for
 from makegood.insights.survival import HazardRatio, LogRank, cox, kaplan_meier, logrank, mean_interval, wilson
 from makegood.purchases.models import Purchase
@@ -70,43 +76,6 @@ def group_q(group: str) -> Q:
     return ~satisfied_q()
 
 
-def _window(customer: str, start: str, days_from: int, days_to: int) -> QuerySet[Purchase]:
-    """Purchases of the outer row's customer in (start + days_from, start + days_to]."""
-    return Purchase.objects.filter(
-        customer_id=OuterRef(customer),
-        purchased_at__gt=OuterRef(start) + timedelta(days=days_from),
-        purchased_at__lte=OuterRef(start) + timedelta(days=days_to),
-    ).order_by()
-
-
-def _outcomes(rows: QuerySet[Any], customer: str, start: str) -> QuerySet[Any]:
-    annotations: dict[str, Any] = {
-        "next_at": Subquery(
-            Purchase.objects.filter(customer_id=OuterRef(customer), purchased_at__gt=OuterRef(start))
-            .order_by("purchased_at")
-            .values("purchased_at")[:1]
-        ),
-        "prior": Coalesce(
-            Subquery(
-                _window(customer, start, -PRIOR_DAYS, 0)
-                .filter(purchased_at__lt=OuterRef(start))
-                .values("customer_id")
-                .annotate(n=Count("pk"))
-                .values("n")[:1]
-            ),
-            0,
-        ),
-        "first_bought": Subquery(
-            Purchase.objects.filter(customer_id=OuterRef(customer)).order_by("purchased_at").values("purchased_at")[:1]
-        ),
-    }
-    for days in HORIZONS:
-        window = _window(customer, start, 0, days).values("customer_id")
-        annotations[f"n{days}"] = Coalesce(Subquery(window.annotate(n=Count("pk")).values("n")[:1]), 0)
-        annotations[f"spend{days}"] = Subquery(window.annotate(s=Sum("amount")).values("s")[:1])
-    return rows.annotate(**annotations)
-
-
 @dataclass(frozen=True)
 class CustomerRow:
     group: str
@@ -118,60 +87,115 @@ class CustomerRow:
     spend: dict[int, float]
 
 
-def customer_rows(scope: Scope, filters: Filters) -> list[CustomerRow]:
-    """One row per customer of the comparison: two queries, whatever the number of purchases."""
-    figures = figures_for(scope, filters)
-    first_case = figures.filter(customer_id=OuterRef("customer_id")).order_by("received_at", "pk").values("pk")[:1]
-    # Only customers the purchase data knows: one the till never saw tells nothing about coming back.
-    known = Exists(Purchase.objects.filter(customer_id=OuterRef("customer_id")))
-    complainers = figures.filter(known, case_id=Subquery(first_case)).annotate(
-        group=Case(
-            When(group_q("quick"), then=Value("quick")),
-            When(group_q("slow"), then=Value("slow")),
-            default=Value("not_recovered"),
-            output_field=CharField(),
-        )
+def _with_bounds(rows: QuerySet[Any], start: str) -> QuerySet[Any]:
+    """The window bounds of each start, computed once per customer (not per purchase)."""
+    return rows.annotate(
+        b_prior=ExpressionWrapper(F(start) - timedelta(days=PRIOR_DAYS), output_field=DateTimeField()),
+        **{
+            f"b_{days}": ExpressionWrapper(F(start) + timedelta(days=days), output_field=DateTimeField())
+            for days in HORIZONS
+        },
     )
-    fields = [
-        "group",
-        "next_at",
-        "prior",
-        "first_bought",
-        *(f"n{d}" for d in HORIZONS),
-        *(f"spend{d}" for d in HORIZONS),
-    ]
-    rows = [
-        _row(r, r["received_at"])
-        for r in _outcomes(complainers, "customer_id", "received_at").values("received_at", *fields)
-    ]
+
+
+STARTS = ["cid", "start", "grp", "b_prior", *(f"b_{d}" for d in HORIZONS)]
+
+
+def never_customers(filters: Filters) -> QuerySet[Any]:
+    """The customers who never complained, each from their first purchase in the period (`start`),
+    with their purchases in it (`bought`): the "never complained" group and its drill-down."""
     p = filters.period
-    first_in_period = (
-        Purchase.objects.filter(customer_id=OuterRef("pk"), purchased_at__gte=p.start, purchased_at__lt=p.end)
-        .order_by("purchased_at")
-        .values("purchased_at")[:1]
-    )
-    never = (
+    in_period = Q(purchases__purchased_at__gte=p.start, purchases__purchased_at__lt=p.end)
+    return (
         Customer.objects.filter(~Exists(Complaint.objects.filter(customer_id=OuterRef("pk"))))
-        .annotate(
-            start=Subquery(first_in_period, output_field=DateTimeField()),
-            group=Value("never", output_field=CharField()),
-        )
+        .annotate(start=Min("purchases__purchased_at", filter=in_period), bought=Count("purchases", filter=in_period))
         .filter(start__isnull=False)
     )
-    rows += [_row(r, r["start"]) for r in _outcomes(never, "pk", "start").values("start", *fields)]
-    return rows
 
 
-def _row(r: dict[str, Any], start: datetime) -> CustomerRow:
-    return CustomerRow(
-        group=r["group"],
-        start=start,
-        next_at=r["next_at"],
-        prior=r["prior"] or 0,
-        first_bought=r["first_bought"],
-        counts={d: r[f"n{d}"] or 0 for d in HORIZONS},
-        spend={d: float(r[f"spend{d}"] or 0) for d in HORIZONS},
+def _starts(scope: Scope, filters: Filters) -> list[QuerySet[Any]]:
+    """(customer, start, group, window bounds): each complaining customer from their first case of
+    the period, each customer who never complained from their first purchase in it."""
+    figures = figures_for(scope, filters)
+    first = figures.annotate(
+        nth=Window(RowNumber(), partition_by=[F("customer_id")], order_by=[F("received_at").asc(), F("pk").asc()])
+    ).filter(nth=1)
+    complainers = _with_bounds(
+        CaseFigures.objects.filter(pk__in=first.values("pk")).annotate(
+            cid=F("customer_id"),
+            start=F("received_at"),
+            grp=Case(
+                When(group_q("quick"), then=Value("quick")),
+                When(group_q("slow"), then=Value("slow")),
+                default=Value("not_recovered"),
+                output_field=CharField(),
+            ),
+        ),
+        "start",
     )
+    never = _with_bounds(
+        never_customers(filters).annotate(cid=F("pk"), grp=Value("never", output_field=CharField())), "start"
+    )
+    return [complainers.values(*STARTS), never.values(*STARTS)]
+
+
+def _outcomes_sql(starts: list[QuerySet[Any]]) -> tuple[str, list[Any]]:
+    """One grouped join of the starts with the purchases: what each customer bought, when."""
+    parts: list[str] = []
+    params: list[Any] = []
+    for query in starts:
+        sql, part_params = query.query.sql_with_params()
+        parts.append(f"SELECT * FROM ({sql}) AS part")  # noqa: S608 - the ORM's own SQL
+        params.extend(part_params)
+    windows = []
+    for days in HORIZONS:
+        inside = f"p.purchased_at > s.start AND p.purchased_at <= s.b_{days}"
+        windows.append(f"COUNT(CASE WHEN {inside} THEN 1 END), SUM(CASE WHEN {inside} THEN p.amount END)")
+    table = Purchase._meta.db_table
+    sql = f"""
+        SELECT s.grp, s.start,
+               MIN(CASE WHEN p.purchased_at > s.start THEN p.purchased_at END),
+               COUNT(CASE WHEN p.purchased_at > s.b_prior AND p.purchased_at < s.start THEN 1 END),
+               MIN(p.purchased_at),
+               {", ".join(windows)}
+          FROM ({" UNION ALL ".join(parts)}) AS s
+          JOIN {table} AS p ON p.customer_id = s.cid
+         GROUP BY s.cid, s.grp, s.start
+    """  # noqa: S608 - built from this module's names and the ORM's own SQL and parameters
+    return sql, params
+
+
+def _moment(value: Any) -> datetime | None:
+    """A moment read by raw SQL: SQLite gives its stored text (UTC), PostgreSQL a datetime."""
+    if value is None or isinstance(value, datetime):
+        return value
+    parsed = parse_datetime(str(value))
+    if parsed is None:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def customer_rows(scope: Scope, filters: Filters) -> list[CustomerRow]:
+    """One row per customer of the comparison, from one aggregate query, whatever the purchases.
+    Customers the purchase data does not know are left out (the join): one the till never saw
+    tells nothing about coming back."""
+    sql, params = _outcomes_sql(_starts(scope, filters))
+    rows = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for group, start, next_at, prior, first_bought, *windows in cursor.fetchall():
+            rows.append(
+                CustomerRow(
+                    group=group,
+                    start=_moment(start),  # type: ignore[arg-type]
+                    next_at=_moment(next_at),
+                    prior=prior or 0,
+                    first_bought=_moment(first_bought),
+                    counts={d: windows[2 * i] or 0 for i, d in enumerate(HORIZONS)},
+                    spend={d: float(windows[2 * i + 1] or 0) for i, d in enumerate(HORIZONS)},
+                )
+            )
+    return rows
 
 
 def data_end() -> datetime | None:

@@ -73,10 +73,71 @@ class CaseFigures(models.Model):
             models.Index(fields=["owner", "received_at"], name="figures_owner_received_idx"),
             models.Index(fields=["customer", "received_at"], name="figures_customer_idx"),
             models.Index(fields=["resolved_at"], name="figures_resolved_idx"),
+            # Nearest-rank percentiles read the n-th value in order (kpis.percentiles): these walk
+            # the values in order, with the receipt time beside them for the period's filter.
+            models.Index(
+                fields=["channel", "first_response_seconds", "received_at"], name="figures_channel_response_idx"
+            ),
+            models.Index(fields=["first_response_seconds", "received_at"], name="figures_response_idx"),
+            models.Index(fields=["resolution_seconds", "received_at"], name="figures_resolution_idx"),
+            # Distinct customers in a period (the reopen rate by customers): read from the index alone.
+            models.Index(fields=["received_at", "customer", "first_resolved_at"], name="figures_received_customer_idx"),
         ]
 
     def __str__(self) -> str:
         return f"Figures of case {self.case_id}"
+
+
+class DailyFigures(models.Model):
+    """The dashboard's counts and sums per day (local date of receipt) and per value of every filter
+    but the owner, kept by `daily.days_refresh` for the days whose cases changed.
+
+    A period's figure is the sum of its days' rows, so a year is a few thousand rows instead of
+    hundreds of thousands of cases. What cannot be summed (percentiles, distinct customers) and
+    the frontline's own-cases scope are read from `CaseFigures` (`kpis.kpis_for`).
+    """
+
+    day = models.DateField()
+    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    location = models.CharField(max_length=200, blank=True)
+    channel = models.CharField(max_length=20)
+    cause = models.ForeignKey("causes.Cause", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    resolver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # Resolved or not (a resolved case with no resolver is still counted per employee as "nobody").
+    is_resolved = models.BooleanField(default=False)
+    cases = models.PositiveIntegerField(default=0)
+    responded = models.PositiveIntegerField(default=0)
+    decided = models.PositiveIntegerField(default=0)
+    within_target = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    resolution_timed = models.PositiveIntegerField(default=0)
+    ever_resolved = models.PositiveIntegerField(default=0)
+    reopen_events = models.PositiveIntegerField(default=0)
+    reopened = models.PositiveIntegerField(default=0)
+    one_touch = models.PositiveIntegerField(default=0)
+    no_repeat = models.PositiveIntegerField(default=0, help_text="Within the default repeat-contact days.")
+    answered = models.PositiveIntegerField(default=0, help_text="Resolved, and the follow-up answered.")
+    confirmed = models.PositiveIntegerField(default=0)
+    within_authority = models.PositiveIntegerField(default=0)
+    surveyed = models.PositiveIntegerField(default=0, help_text="Resolved, and asked in a follow-up.")
+    satisfied = models.PositiveIntegerField(default=0, help_text="Resolved, answered 4 or 5.")
+    compensated = models.PositiveIntegerField(default=0)
+    cost = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, default=0)
+    value = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, default=0)
+    largest = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, default=0)
+
+    class Meta:
+        verbose_name_plural = "daily figures"
+        indexes = [models.Index(fields=["day", "team"], name="daily_day_team_idx")]
+
+    def __str__(self) -> str:
+        return f"Figures of {self.day}"
+
+
+# RollupState's row for the daily rollup: present once every day has been summed.
+DAYS_SOURCE = "days"
 
 
 class RollupState(models.Model):

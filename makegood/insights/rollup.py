@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.db.models import Q, Sum
@@ -40,7 +40,9 @@ from makegood.cases.kinds import EventKind
 from makegood.cases.models import Case, CaseEvent, Status
 from makegood.causes.models import CaseCause
 from makegood.followup.models import FollowUp, FollowUpAnswer, Outcome, State
-from makegood.insights.models import CaseFigures, RollupState
+from makegood.insights.bulk import rows_write
+from makegood.insights.daily import days_refresh, local_days
+from makegood.insights.models import DAYS_SOURCE, CaseFigures, RollupState
 from makegood.remedies.models import Escalation, Grant, Purpose
 
 CHUNK = 2000
@@ -51,7 +53,7 @@ TIMELINE_KINDS = (*RESPONSES, EventKind.OWNERSHIP_TAKEN, EventKind.STATUS_CHANGE
 NEXT_CONTACT_LOOKBACK = timedelta(days=120)
 ZERO = Decimal(0)
 
-UPDATE_FIELDS = [f.name for f in CaseFigures._meta.get_fields() if getattr(f, "concrete", False) and f.name != "case"]
+COLUMNS = [f.name for f in CaseFigures._meta.concrete_fields]
 
 
 @dataclass
@@ -139,8 +141,15 @@ def figures_refresh(*, full: bool = False, case_ids: Iterable[int] | None = None
         ids, tops = touched_case_ids(since)
         ids = _with_earlier_cases_of_customers(ids)
     ordered = sorted(ids)
+    received: set[datetime] = set()
     for start in range(0, len(ordered), CHUNK):
-        _refresh_chunk(ordered[start : start + CHUNK], now=started)
+        received |= _refresh_chunk(ordered[start : start + CHUNK], now=started)
+    # The days those cases fall on, summed again (every day on a full refresh, or the first time).
+    if full or not RollupState.objects.filter(source=DAYS_SOURCE).exists():
+        days_refresh()
+    else:
+        days_refresh(local_days(received))
+    RollupState.objects.update_or_create(source=DAYS_SOURCE, defaults={"refreshed_at": started})
     for source, top in tops.items():
         RollupState.objects.update_or_create(source=source, defaults={"last_id": top, "refreshed_at": started})
     return RefreshReport(cases=len(ordered), seconds=time.perf_counter() - timer)
@@ -153,24 +162,37 @@ def _first_response_seconds(channel: str, team_id: int | None, start: datetime, 
     return open_time_between(start, end, schedule).total_seconds()
 
 
+class CaseRow(NamedTuple):
+    pk: int
+    received_at: datetime
+    channel: str
+    team_id: int | None
+    location: str | None
+    customer_id: int
+    owner_id: int | None
+    status: str
+    resolved_at: datetime | None
+    reopen_count: int
+
+
 @transaction.atomic
-def _refresh_chunk(ids: list[int], *, now: datetime) -> None:
-    cases = list(
-        Case.objects.filter(pk__in=ids)
-        .select_related("team")
-        .only(
+def _refresh_chunk(ids: list[int], *, now: datetime) -> set[datetime]:
+    """Recompute and write the figures of these cases; returns their receipt times (for the days)."""
+    cases = [
+        CaseRow(*row)
+        for row in Case.objects.filter(pk__in=ids).values_list(
             "pk",
             "received_at",
             "channel",
+            "team_id",
             "team__location",
             "customer_id",
             "owner_id",
             "status",
             "resolved_at",
             "reopen_count",
-            "first_response_due_at",
         )
-    )
+    ]
     timeline: dict[int, list[tuple[str, datetime, int | None, Any]]] = defaultdict(list)
     for case_id, kind, at, actor_id, data in (
         CaseEvent.objects.filter(case_id__in=ids, kind__in=TIMELINE_KINDS)
@@ -228,11 +250,12 @@ def _refresh_chunk(ids: list[int], *, now: datetime) -> None:
                 now=now,
             )
         )
-    CaseFigures.objects.bulk_create(rows, update_conflicts=True, unique_fields=["case"], update_fields=UPDATE_FIELDS)
+    rows_write(CaseFigures, COLUMNS, ([row[c] for c in COLUMNS] for row in rows), conflict="case")
+    return {case.received_at for case in cases}
 
 
 def _figures_of(
-    case: Case,
+    case: CaseRow,
     *,
     timeline: list[tuple[str, datetime, int | None, Any]],
     cause_id: int | None,
@@ -245,7 +268,7 @@ def _figures_of(
     next_contact: datetime | None,
     target: timedelta,
     now: datetime,
-) -> CaseFigures:
+) -> dict[str, Any]:
     first_response = next((at for kind, at, _, _ in timeline if kind in RESPONSES), None)
     first_owner = next((actor for kind, _, actor, _ in timeline if kind == EventKind.OWNERSHIP_TAKEN), None)
     first_resolved = next(
@@ -274,36 +297,36 @@ def _figures_of(
         # Imported history is closed without a resolution line: its closing is its resolution.
         resolved_at = first_resolved
     last = answers[-1] if answers else None
-    return CaseFigures(
-        case_id=case.pk,
-        received_at=case.received_at,
-        channel=case.channel,
-        team_id=case.team_id,
-        location=case.team.location if case.team is not None else "",
-        cause_id=cause_id,
-        customer_id=case.customer_id,
-        owner_id=case.owner_id,
-        first_owner_id=first_owner,
-        first_response_at=first_response,
-        first_response_seconds=seconds,
-        within_target=within,
-        first_resolved_at=first_resolved,
-        is_resolved=is_resolved,
-        resolved_at=resolved_at,
-        resolution_seconds=(resolved_at - case.received_at).total_seconds() if resolved_at else None,
-        resolver_id=case.owner_id if is_resolved else None,
-        escalated=escalated,
-        manager_approved=approved,
-        reopen_count=case.reopen_count,
-        reopens_within_30_days=reopens_30,
-        next_contact_at=next_contact,
-        surveyed=surveyed or bool(answers),
-        answered=bool(answers),
-        satisfaction=last[1] if last else None,
-        confirmed_resolved=last[0] if last else None,
-        ever_dissatisfied=any(outcome == Outcome.REOPENED for _, _, outcome in answers),
-        compensation_cost=compensation[0],
-        compensation_value=compensation[1],
-        restitution_cost=restitution[0],
-        refreshed_at=now,
-    )
+    return {
+        "case": case.pk,
+        "received_at": case.received_at,
+        "channel": case.channel,
+        "team": case.team_id,
+        "location": case.location or "",
+        "cause": cause_id,
+        "customer": case.customer_id,
+        "owner": case.owner_id,
+        "first_owner": first_owner,
+        "first_response_at": first_response,
+        "first_response_seconds": seconds,
+        "within_target": within,
+        "first_resolved_at": first_resolved,
+        "is_resolved": is_resolved,
+        "resolved_at": resolved_at,
+        "resolution_seconds": (resolved_at - case.received_at).total_seconds() if resolved_at else None,
+        "resolver": case.owner_id if is_resolved else None,
+        "escalated": escalated,
+        "manager_approved": approved,
+        "reopen_count": case.reopen_count,
+        "reopens_within_30_days": reopens_30,
+        "next_contact_at": next_contact,
+        "surveyed": surveyed or bool(answers),
+        "answered": bool(answers),
+        "satisfaction": last[1] if last else None,
+        "confirmed_resolved": last[0] if last else None,
+        "ever_dissatisfied": any(outcome == Outcome.REOPENED for _, _, outcome in answers),
+        "compensation_cost": compensation[0],
+        "compensation_value": compensation[1],
+        "restitution_cost": restitution[0],
+        "refreshed_at": now,
+    }

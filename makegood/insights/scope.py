@@ -23,7 +23,7 @@ from makegood.accounts.reports import Period, period
 from makegood.accounts.roles import team_id_of
 from makegood.cases.models import Channel
 from makegood.causes.models import Cause
-from makegood.insights.models import CaseFigures
+from makegood.insights.models import DAYS_SOURCE, CaseFigures, DailyFigures, RollupState
 
 VIEW_TEAM = "insights.view_insights"
 VIEW_ALL = "cases.view_all_cases"
@@ -75,6 +75,19 @@ class Filters:
     def q(self) -> Q:
         p = self.period
         q = Q(received_at__gte=p.start, received_at__lt=p.end)
+        if self.team is not None:
+            q &= Q(team=self.team)
+        if self.location:
+            q &= Q(location=self.location)
+        if self.channel:
+            q &= Q(channel=self.channel)
+        if self.cause is not None:
+            q &= Q(cause=self.cause)
+        return q
+
+    def daily_q(self) -> Q:
+        """The same filters over the daily rollup (its days are the period's local days)."""
+        q = Q(day__gte=self.first_day, day__lte=self.last_day)
         if self.team is not None:
             q &= Q(team=self.team)
         if self.location:
@@ -173,3 +186,12 @@ def filters_from(params: Any, scope: Scope) -> tuple[InsightsFilterForm, Filters
 
 def figures_for(scope: Scope, filters: Filters) -> QuerySet[CaseFigures]:
     return CaseFigures.objects.filter(scope.q).filter(filters.q())
+
+
+def daily_for(scope: Scope, filters: Filters) -> QuerySet[DailyFigures] | None:
+    """The rollup rows of the same cases, or None where it cannot serve: the scope is one person's
+    own cases (the rollup has no owner: those are counted over the cases)."""
+    if scope.level == "own" or not RollupState.objects.filter(source=DAYS_SOURCE).exists():
+        return None  # own cases, or the rollup not built yet (just after the upgrade that added it)
+    # A team's scope is `Q(team_id=...)`, a column of both tables.
+    return DailyFigures.objects.filter(scope.q).filter(filters.daily_q())

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET
 
 from makegood.accounts.requests import staff_user
 from makegood.insights.charts import ShareBar, share_bars_svg
-from makegood.insights.kpis import FIGURES, REPEAT_CONTACT_DAYS, Kpis, figure_q, kpis_compute
+from makegood.insights.figures import FIGURES, REPEAT_CONTACT_DAYS, figure_q
+from makegood.insights.kpis import Kpis, kpis_for
 from makegood.insights.scope import Filters, InsightsFilterForm, figures_for, filters_from, scope_for
 from makegood.insights.tables import TABLES, table_rows
 
@@ -36,8 +37,7 @@ def _context(request: HttpRequest) -> tuple[Any, InsightsFilterForm, Filters, Kp
     user = staff_user(request)
     scope = scope_for(user)
     form, filters = filters_from(request.GET, scope)
-    figures = figures_for(scope, filters)
-    return scope, form, filters, kpis_compute(figures, months=filters.period.months)
+    return scope, form, filters, kpis_for(scope, filters)
 
 
 @require_GET

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import csv
+from typing import Any
 from urllib.parse import urlencode
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from makegood.accounts.requests import staff_user
 from makegood.insights.charts import Curve, MonthBar, money_months_svg, step_curves_svg
-from makegood.insights.loyalty import GROUPS, HORIZONS, loyalty_for
+from makegood.insights.loyalty import GROUPS, HORIZONS, loyalty_for, never_customers
 from makegood.insights.money import money_compute
-from makegood.insights.scope import filters_from, scope_for
+from makegood.insights.scope import Filters, Scope, filters_from, scope_for
 from makegood.insights.survival import survival_at
 from makegood.insights.views import drill_url
 
 CURVE_DAYS = (30, 60, 90, 180)
+CUSTOMERS_PAGE_SIZE = 100
 
 
 def _setup(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -49,7 +54,7 @@ def loyalty_page(request: HttpRequest) -> HttpResponse:
     group_rows = [
         (
             label,
-            drill_url(filters, f"group_{g}") if g != "never" else "",
+            drill_url(filters, f"group_{g}") if g != "never" else _never_link(scope, filters),
             loyalty.groups[g],
             [r for d in HORIZONS for r in loyalty.table if r.group == g and r.days == d],
         )
@@ -68,6 +73,52 @@ def loyalty_page(request: HttpRequest) -> HttpResponse:
         "group_rows": group_rows,
     }
     return render(request, "insights/loyalty.html", context)
+
+
+def _never_link(scope: Scope, filters: Filters) -> str:
+    if scope.level == "own":
+        return ""  # customers outside one's own cases: managers and above
+    return f"{reverse('insights_customers')}?{urlencode(filters.query())}"
+
+
+def _never_setup(request: HttpRequest) -> tuple[Scope, Filters, QuerySet[Any]]:
+    scope, _form, filters = _setup(request)
+    if scope.level == "own":
+        raise PermissionDenied("Customers who never complained are listed for managers and above.")
+    return scope, filters, never_customers(filters).order_by("start", "pk")
+
+
+@require_GET
+def never_complained(request: HttpRequest) -> HttpResponse:
+    """The customers behind the "never complained" group: who they are, when they first bought."""
+    try:
+        scope, filters, customers = _never_setup(request)
+    except ValidationError as exc:
+        return render(request, "insights/bad_filters.html", {"errors": exc.messages}, status=400)
+    page = Paginator(customers, CUSTOMERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "scope": scope,
+        "filters": filters,
+        "page": page,
+        "query": params.urlencode(),
+        "back": f"{reverse('insights_loyalty')}?{urlencode(filters.query())}",
+    }
+    return render(request, "insights/customers.html", context)
+
+
+@require_GET
+def never_complained_csv(request: HttpRequest) -> HttpResponse:
+    try:
+        _scope, _filters, customers = _never_setup(request)
+    except ValidationError as exc:
+        return render(request, "insights/bad_filters.html", {"errors": exc.messages}, status=400)
+    response, writer = _csv("insights-never-complained.csv")
+    writer.writerow(["customer", "email", "phone", "first_purchase_in_period", "purchases_in_period"])
+    for c in customers.iterator(chunk_size=2000):
+        writer.writerow([c.name, c.email, c.phone, c.start.isoformat(), c.bought])
+    return response
 
 
 @require_GET
