@@ -89,6 +89,12 @@ EXAMPLES: Final[dict[Rule, tuple[Example, ...]]] = {
         _ex("While we look into it, here's a voucher for your trouble."),
         _ex("I answered in English because your message was in English; I'm happy to switch."),
         _ex("Wenn die App nicht startet, melde dich gern hier."),
+        _ex("Das Paket ist leider nicht angekommen, ich schicke dir ein neues."),
+        _ex("I can help in Spanish too, if you prefer."),
+        _ex("Hopefully we'll have it fixed at some point today; I'll update you by noon."),
+        _ex("Hopefully it'll be back in stock again next week, and I've reserved one for you."),
+        _ex("Only specific flights were affected, and yours is on time."),
+        _ex("Our prices are comparable to other stores, and I've applied a discount anyway."),
     ),
     Rule.PASSES_BUCK: (
         _ex("That's not my department.", "not my department"),

@@ -42,8 +42,10 @@ OTHER_LANGUAGES: Final[tuple[Phrase, ...]] = (
         r"|\bnon\s+(?:possiamo|è\s+possibile)\b|\bpurtroppo\s+(?:\w+\s+)?non\b"
         r"|\bkunnen\s+(?:wij|we)\s+(?:\w+\s+){0,4}?niet\b|\bniet\s+mogelijk\b|\bhelaas\s+(?:\w+\s+){0,3}?(?:niet|geen)\b"
         # Japanese: "we cannot" in its polite forms.
-        r"|できかねます|いたしかねます|致しかねます|(?:でき|出来)ません(?!か|でしょう)",
+        r"|できかねます|いたしかねます|致しかねます|(?:でき|出来)ません(?!か|でしょう|でした)",
         unless_before=_CONDITION_BEFORE,
+        # "…leider nicht angekommen": a failure reported, not a refusal.
+        unless_after=r"(?:\s+\w+){0,2}?\s+(?:angekommen|geklappt|funktioniert|erhalten|zugestellt|geliefert|gekommen)\b",
         needles="leider|nicht|können|kann|no |não|infelizmente|lamentablemente|pouvons|possible|malheureusement"
         "|non |purtroppo|kunnen|niet|helaas|かね|ません",
     ),

@@ -8,7 +8,7 @@ support in English"), concede before refusing ("while we do our best to honour s
 seats are comparable to other airlines'"). Blame can be as quiet: "it sounds like you booked a
 basic fare" makes the customer's choice the cause. Each shape keeps the guard that makes the same
 words harmless ("hopefully we'll see you again soon" looks forward to the customer, not away from
-the request).
+the request; "I can help in Spanish too" offers a language, it does not restrict one).
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from makegood.recovery.coach.suggestions import S_FIX_NOT_FAULT, S_OFFER, S_WE_D
 _HOPE_FOR_THE_CUSTOMER: Final = (
     r"(?![^.!?]{0,40}?\b(?:see|welcome|serve|hear\s+from|host|have|help|fly|meet|get)\s+(?:you|y'all|u)\b)"
 )
+# A remedy later in the sentence makes the same words context, not a refusal ("…, and I've reserved one").
+_NO_REMEDY_AFTER: Final = r"(?![^.!?]{0,100}?\b(?:so|but|and)\s+(?:I|we)(?:'ve|'ll|\s+have|\s+will)\b)"
 LANGUAGE: Final = (
     r"(?:english|spanish|french|german|italian|portuguese|dutch|japanese|chinese|mandarin|cantonese|korean"
     r"|arabic|hindi|russian|polish|turkish|swedish|norwegian|danish|finnish|greek|hebrew|welsh|irish)"
@@ -34,10 +36,11 @@ QUIET_NO: Final[tuple[Shape, ...]] = (
         NO,
         S_OFFER,
         rf"(?P<x>\b(?:hopefully|(?:we|I)(?:'re|\s+are|'m|\s+am)?\s+(?:really\s+)?(?:hope|hoping)\s+(?:to|that|we)\b)"
-        rf"{_HOPE_FOR_THE_CUSTOMER}[^.!?]{{0,60}}?\b(?:(?:available|back|in\s+stock|on\s+sale|offered|working|live"
-        r"|running|open)\s+again|at\s+some\s+point|some\s*day|one\s+day|eventually|down\s+the\s+(?:road|line)"
+        rf"{_HOPE_FOR_THE_CUSTOMER}[^.!?]{{0,60}}?\b(?:(?:available|back|in\s+stock|on\s+sale|offered)\s+again(?!\s+(?:next|tomorrow|on\s+\w+|by\b|this\b))"
+        r"|at\s+some\s+point(?!\s+(?:today|tonight|tomorrow|this|later|in\s+the\s+next))|some\s*day|one\s+day"
+        r"|eventually|down\s+the\s+(?:road|line)"
         r"|in\s+(?:the\s+)?(?:near\s+|not\s+too\s+distant\s+)?future|in\s+(?:a\s+)?future\s+(?:update|release|version"
-        r"|menu|season)))",
+        rf"|menu|season))){_NO_REMEDY_AFTER}",
         unless_before=IF_BEFORE,
     ),
     # Narrowed to others: "only certain stores take part", "there are only specific pick-up zones".
@@ -46,19 +49,19 @@ QUIET_NO: Final[tuple[Shape, ...]] = (
         S_WE_DO,
         r"(?P<x>\bonly\s+(?:a\s+few\s+|some\s+)?(?:specific|certain|select|selected|designated|specified|participating"
         r"|eligible|approved|authori[sz]ed|particular)\b(?!\s+(?:steps?|details?|information|questions?)\b)"
+        r"(?!(?:\s+[\w-]+){1,3}\s+(?:were|was|are|is|have\s+been|has\s+been)\s+(?:affected|impacted|involved)\b)"
         r"|\bthere(?:'s|\s+is|\s+are|'re)\s+(?:usually\s+|generally\s+|currently\s+|just\s+)?only\s+(?:one|a\s+(?:few"
         r"|limited|small)|limited|specific|certain|designated)\b(?=[^.!?]{0,40}?\b(?:zones?|areas?|locations?|stores?"
         r"|seats?|rooms?|spaces?|spots?|options?|ways?|slots?|flights?|routes?|times?|days?|places?|items?|products?"
-        r"|models?|number)\b))",
+        rf"|models?|number)\b)){_NO_REMEDY_AFTER}",
         unless_before=NOT_A_REFUSAL,
     ),
     # The languages served: "we offer support via Twitter in English", "we can help in English only".
     shape(
         NO,
         S_WE_DO,
-        r"(?P<x>\b(?:we|I)\s+(?:currently\s+|only\s+)?(?:offer|provide|give|support|handle|answer|respond|reply"
-        r"|assist|help|can\s+(?:only\s+)?(?:help|assist|respond|reply|answer))\b[^.!?]{0,40}?\bin\s+"
-        rf"{LANGUAGE}\b(?:\s+only\b)?"
+        r"(?P<x>\b(?:we|I)\s+(?:currently\s+|only\s+)?(?:offer|provide|handle|can\s+only\s+(?:help|assist|respond"
+        rf"|reply|answer))\b[^.!?]{{0,40}}?\bin\s+{LANGUAGE}\b(?:\s+only\b)?(?!,?\s+(?:too|as\s+well|also|or|and)\b)"
         rf"|\b(?:support|help|assistance|service)\s+(?:is\s+)?(?:only\s+)?(?:available|offered|provided)\s+in\s+{LANGUAGE})",
         unless_before=NOT_A_REFUSAL,
     ),
@@ -77,7 +80,8 @@ QUIET_NO: Final[tuple[Shape, ...]] = (
         r"(?P<x>\b(?:is|are|'s|'re)\s+(?:very\s+|quite\s+|fully\s+|actually\s+)?(?:comparable|similar|equivalent"
         r"|on\s+par|in\s+line|consistent|competitive)\s+(?:to|with)\s+(?:those\s+of\s+|that\s+of\s+)?(?:other|most|the"
         r"\s+rest\s+of\s+the|any\s+other|our\s+competitors|the\s+industry|industry)\b"
-        r"|\b(?:is|are|'s|'re)\s+(?:the\s+)?(?:industry|standard)\s+(?:standard|practice|across\s+the\s+industry)\b)",
+        rf"|\b(?:is|are|'s|'re)\s+(?:the\s+)?(?:industry|standard)\s+(?:standard|practice|across\s+the\s+industry)\b)"
+        rf"{_NO_REMEDY_AFTER}",
     ),
 )
 
