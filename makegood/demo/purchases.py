@@ -1,8 +1,11 @@
 """The demo's purchase history: what Ridgeway Cycles' till recorded, before and after each complaint.
 
 Every demo customer with contact details gets a purchase history, and 200 walk-in customers who
-never complained get one too. Before the complaint each buys at their own pace (a mean gap of
-20 to 60 days, for a year or two); the complaint follows a purchase; afterwards the pace depends on
+never complained get one too. The live demo's complaints are recent, so 120 earlier ones, six
+months to a year old, are loaded first (`earlier.py`): their 90 and 180 days have passed.
+
+Before the complaint each buys at their own pace (a mean gap of 20 to 60 days, for a year or
+two); the complaint follows a purchase; afterwards the pace depends on
 how the recovery went, as the research says it roughly does (Knox & van Oest 2014: a good recovery
 wins most, not all, of the customer back): recovered quickly x2, slowly x1.4, not recovered x0.6,
 never complained x1. The insights then measure that effect from the data, as they would for a
@@ -21,6 +24,7 @@ from django.db.models import CharField, Value, When
 from django.utils import timezone
 
 from makegood.cases.models import Case, Customer, Status
+from makegood.demo.earlier import demo_earlier_complaints_load
 from makegood.followup.models import FollowUp, Method, State, Via
 from makegood.followup.services import followup_answer
 from makegood.insights.loyalty import group_q
@@ -86,6 +90,8 @@ def demo_purchases_load(*, seed: int = 14, now: datetime | None = None) -> int:
     rng = random.Random(seed)  # noqa: S311 - a demo's data, not a secret
     if Purchase.objects.exists():
         return 0
+    # Complaints old enough for the 90- and 180-day comparisons (the live demo's are all recent).
+    demo_earlier_complaints_load(rng=rng, now=now)
     _follow_up_calls(rng, now)
     figures_refresh(full=True)
     firsts: dict[int, tuple[datetime, str]] = {}

@@ -13,14 +13,16 @@ from ninja import Field, Query, Router, Schema
 from makegood.accounts.requests import token_user
 from makegood.cases.schemas import ErrorOut, ValidationErrorOut
 from makegood.insights.kpis import kpis_for
-from makegood.insights.scope import filters_from, scope_for
+from makegood.insights.scope import LOYALTY_DAYS, filters_from, scope_for
 
 router = Router(tags=["insights"])
 Errors = {401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut}
 
 
 class InsightFilters(Schema):
-    first_day: date | None = Field(None, description="First day received (default: 90 days before last_day).")
+    first_day: date | None = Field(
+        None, description="First day received (default: 90 days before last_day; 365 for loyalty and money)."
+    )
     last_day: date | None = Field(None, description="Last day received, included (default: today).")
     team: str = Field("", max_length=100, description="A team's slug (process owners and administrators).")
     location: str = Field("", max_length=200)
@@ -81,7 +83,7 @@ class MoneyOut(Schema):
 
 def _chosen(request: HttpRequest, filters: InsightFilters) -> tuple[Any, Any, dict[str, Any]]:
     scope = scope_for(token_user(request))
-    _form, chosen = filters_from(_params(filters), scope)
+    _form, chosen = filters_from(_params(filters), scope, default_days=LOYALTY_DAYS)
     head = {"level": scope.level, "label": scope.label, "first_day": chosen.first_day, "last_day": chosen.last_day}
     return scope, chosen, head
 

@@ -28,6 +28,9 @@ from makegood.insights.models import DAYS_SOURCE, CaseFigures, DailyFigures, Rol
 VIEW_TEAM = "insights.view_insights"
 VIEW_ALL = "cases.view_all_cases"
 DEFAULT_DAYS = 90
+# The loyalty comparison looks 90 and 180 days past each complaint: by default it reads a year of
+# complaints, so that most of them have had that time (the last 90 days' cannot have).
+LOYALTY_DAYS = 365
 MAX_DAYS = 3 * 366
 
 
@@ -131,10 +134,11 @@ class InsightsFilterForm(forms.Form):
     channel = forms.ChoiceField(label="Channel", required=False, choices=[("", "Every channel"), *Channel.choices])
     cause = forms.ChoiceField(label="Cause", required=False, choices=[])
 
-    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, scope: Scope, default_days: int = DEFAULT_DAYS, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.scope = scope
+        self.default_days = default_days
         teams = list(Team.objects.order_by("name")) if scope.level == "all" else []
         self._teams = {t.slug: t for t in teams}
         self._set_choices("team", [("", "Every team"), *((t.slug, t.name) for t in teams)])
@@ -155,7 +159,7 @@ class InsightsFilterForm(forms.Form):
         data = super().clean() or {}
         today = timezone.localdate()
         last = data.get("last_day") or today
-        first = data.get("first_day") or last - timedelta(days=DEFAULT_DAYS - 1)
+        first = data.get("first_day") or last - timedelta(days=self.default_days - 1)
         if last < first:
             raise ValidationError("The first day must come before the last.")
         if (last - first).days > MAX_DAYS:
@@ -176,9 +180,9 @@ class InsightsFilterForm(forms.Form):
         )
 
 
-def filters_from(params: Any, scope: Scope) -> tuple[InsightsFilterForm, Filters]:
+def filters_from(params: Any, scope: Scope, *, default_days: int = DEFAULT_DAYS) -> tuple[InsightsFilterForm, Filters]:
     """Filters from query parameters; unknown values are a ValidationError (400 or 422), never a 500."""
-    form = InsightsFilterForm(params, scope=scope)
+    form = InsightsFilterForm(params, scope=scope, default_days=default_days)
     if not form.is_valid():
         raise ValidationError({k: [str(m) for m in v] for k, v in form.errors.items()})
     return form, form.filters()

@@ -18,7 +18,7 @@ from makegood.accounts.requests import staff_user
 from makegood.insights.charts import Curve, MonthBar, money_months_svg, step_curves_svg
 from makegood.insights.loyalty import GROUPS, HORIZONS, loyalty_for, never_customers
 from makegood.insights.money import money_compute
-from makegood.insights.scope import Filters, Scope, filters_from, scope_for
+from makegood.insights.scope import LOYALTY_DAYS, Filters, Scope, filters_from, scope_for
 from makegood.insights.survival import survival_at
 from makegood.insights.views import drill_url
 
@@ -28,7 +28,7 @@ CUSTOMERS_PAGE_SIZE = 100
 
 def _setup(request: HttpRequest):  # type: ignore[no-untyped-def]
     scope = scope_for(staff_user(request))
-    form, filters = filters_from(request.GET, scope)
+    form, filters = filters_from(request.GET, scope, default_days=LOYALTY_DAYS)
     return scope, form, filters
 
 

@@ -7,10 +7,11 @@ import io
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.test import Client
 
 from makegood.demo.purchases import demo_purchases_load
-from makegood.insights.loyalty import loyalty_for
-from makegood.insights.scope import filters_from, scope_for
+from makegood.insights.loyalty import HORIZONS, loyalty_for
+from makegood.insights.scope import LOYALTY_DAYS, filters_from, scope_for
 from makegood.purchases.models import Purchase
 
 
@@ -29,3 +30,25 @@ def test_the_demo_shows_recovered_customers_coming_back_sooner():
     quick = next(h for h in loyalty.hazard_ratios if h.term == "group:quick")
     assert quick.low > 1  # recovered quickly: back sooner than those not recovered, adjusted
     assert loyalty.logrank is not None and loyalty.logrank.p_value < 0.05
+
+
+@pytest.mark.django_db
+def test_the_demo_has_customers_observable_at_90_and_180_days_and_the_effect_shows():
+    call_command("seed_demo", "--no-history", stdout=io.StringIO())
+    # The page's own default period (a year): the earlier complaints have had their 90 and 180 days.
+    scope = scope_for(User.objects.get(username="ellen"))
+    _form, filters = filters_from({}, scope, default_days=LOYALTY_DAYS)
+    loyalty = loyalty_for(scope, filters)
+    cell = {(r.group, r.days): r for r in loyalty.table}
+    for days in HORIZONS:
+        for group in ("quick", "slow", "not_recovered", "never"):
+            assert cell[group, days].observable >= 10, (group, days)
+    # Recovered customers came back more often than those not recovered, beyond the intervals' overlap.
+    quick, lost = cell["quick", 180], cell["not_recovered", 180]
+    assert quick.share is not None and lost.share is not None and quick.share > lost.share
+    assert quick.low is not None and lost.high is not None and quick.low > lost.high - 0.15
+    # The API and the page read the same default year.
+    client = Client()
+    client.force_login(User.objects.get(username="ellen"))
+    page = client.get("/insights/loyalty/").content.decode()
+    assert f"{cell['quick', 90].observable}</td>" in page
