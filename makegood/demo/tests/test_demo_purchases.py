@@ -43,10 +43,12 @@ def test_the_demo_has_customers_observable_at_90_and_180_days_and_the_effect_sho
     for days in HORIZONS:
         for group in ("quick", "slow", "not_recovered", "never"):
             assert cell[group, days].observable >= 10, (group, days)
-    # Recovered customers came back more often than those not recovered, beyond the intervals' overlap.
+    # Customers recovered quickly came back more often than those not recovered: within 90 days
+    # even the low end of their interval is above the others' share, and still ahead at 180 days.
+    quick, lost = cell["quick", 90], cell["not_recovered", 90]
+    assert quick.low is not None and lost.share is not None and quick.low > lost.share
     quick, lost = cell["quick", 180], cell["not_recovered", 180]
     assert quick.share is not None and lost.share is not None and quick.share > lost.share
-    assert quick.low is not None and lost.high is not None and quick.low > lost.high - 0.15
     # The API and the page read the same default year.
     client = Client()
     client.force_login(User.objects.get(username="ellen"))
