@@ -107,6 +107,26 @@ def test_results_are_filtered_by_status_team_and_channel(bob, north, cases):
     assert refs(case_search(bob, "the", filters=SearchFilters(status="resolved"))) == []
 
 
+def test_the_filters_follow_a_case_that_changes_status_team_or_channel(alice, bob, north, south, cases):
+    """The filters are words of the index's document: a change to the case writes them again."""
+    from makegood.accounts.models import Role
+    from makegood.cases.models import Case
+    from makegood.cases.tests.factories import make_staff
+
+    kettle = cases["kettle"]
+    case_take_ownership(case=kettle, user=alice)  # new -> open
+    assert refs(case_search(bob, "leaks", filters=SearchFilters(status="new"))) == []
+    assert refs(case_search(bob, "leaks", filters=SearchFilters(status="open"))) == [kettle.reference]
+    Case.objects.filter(pk=kettle.pk).update(channel="chat", transfer_team=south)
+    assert refs(case_search(bob, "leaks", filters=SearchFilters(channel="web"))) == []
+    assert refs(case_search(bob, "leaks", filters=SearchFilters(channel="chat"))) == [kettle.reference]
+    Case.objects.filter(pk=kettle.pk).update(team=south)
+    owner = make_staff("olga", Role.PROCESS_OWNER)
+    assert refs(case_search(owner, "base", filters=SearchFilters(team=north.slug))) == []
+    assert refs(case_search(owner, "base", filters=SearchFilters(team=south.slug))) == [kettle.reference]
+    assert refs(case_search(bob, "leaks", filters=SearchFilters(team="no-such-team"))) == []
+
+
 def test_a_process_owner_finds_every_teams_cases_filtered_by_team(cases, south):
     from makegood.accounts.models import Role
     from makegood.cases.tests.factories import make_staff

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from makegood.cases.models import Case
 from makegood.demo import content
+from makegood.demo.followups import demo_followups_load
 from makegood.demo.purchases import demo_purchases_load
 from makegood.demo.services import DEFAULT_CASES, DEFAULT_SEED, DemoLogin, demo_load, demo_logins
 from makegood.improvement.demo import improvement_demo_load
@@ -52,6 +53,8 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         loaded = demo_load(seed=options["seed"], cases=cases)
+        # Follow-up answers that reopen a case or bring a suggestion (before the owners' other calls).
+        followups = demo_followups_load()
         # The year of history is shaped around the default demo's 90 days (improvement/demo.py).
         loop = improvement_demo_load() if cases == DEFAULT_CASES and not options["no_history"] else {}
         # What the till recorded before and after each complaint (the insights' loyalty pages).
@@ -67,6 +70,11 @@ class Command(BaseCommand):
         )
         if loaded.case_count:
             self.stdout.write(f"  by channel: {channels}\n  by status:  {statuses}")
+        if followups["reopened"] or followups["suggestions"]:
+            self.stdout.write(
+                f"  {followups['reopened']} reopened by the customer's follow-up answer, "
+                f"{followups['suggestions']} suggestions from follow-up calls"
+            )
         if loop.get("history"):
             self.stdout.write(
                 f"  and a year of history ({loop['history']} past complaints with their causes) for /improvement/"
