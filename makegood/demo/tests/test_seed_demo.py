@@ -264,6 +264,16 @@ def test_on_first_use_every_report_and_queue_view_has_something_true_to_show(cli
     store_manager = next(m for m in managers.values() if m.staff.team == waiting_transfer.transfer_team)
     assert waiting_transfer in incoming_transfers(store_manager, team=waiting_transfer.transfer_team)
 
+    # The worker sends only what happened in the last hour (the newest cases' acknowledgements),
+    # not hundreds of e-mails about complaints of weeks ago.
+    from makegood.outbox.models import MessageState, OutboxMessage
+
+    unsent = OutboxMessage.objects.filter(state=MessageState.PENDING)
+    assert unsent.exists() and unsent.count() < 20
+    fresh = set(Case.objects.filter(received_at__gt=now - timedelta(hours=2)).values_list("pk", flat=True))
+    assert all(m.purpose != "cases.acknowledgement" or m.payload["case_id"] in fresh for m in unsent)
+    assert OutboxMessage.objects.filter(state=MessageState.DELIVERED).count() > 300
+
     # The queue's views: reopened, waiting on a manager and by feeling, each with cases in some team.
     counts: Counter[str] = Counter()
     feelings: Counter[str] = Counter()
