@@ -35,8 +35,8 @@ def _statement(model: type[Model], alias: str, count: int) -> tuple[str, list[Fi
         row = "(" + ", ".join(["%s"] * len(fields)) + ")"
         found = (
             # Names from the model's own metadata; every value is a parameter.
-            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
-            f"VALUES {', '.join([row] * count)} RETURNING {quote(meta.pk.column)}",  # type: ignore[union-attr]
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "  # noqa: S608
+            f"VALUES {', '.join([row] * count)} RETURNING {quote(str(meta.pk.column))}",
             fields,
         )
         _statements[key] = found
