@@ -25,7 +25,7 @@ class FollowUpAdmin(admin.ModelAdmin[FollowUp]):
     list_filter = ["state", "method"]
     list_select_related = ["case"]
     show_full_result_count = False
-    exclude = ["nonce", "lease_token"]
+    exclude = ["nonce"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -12,9 +12,13 @@ class FollowupConfig(AppConfig):
         from makegood.cases.panels import Panel, register_case_panel, register_queue_panel
         from makegood.followup import receivers  # attempts registers its timeline kind
         from makegood.followup.models import FollowUpEventKind, FollowUpNotificationKind
+        from makegood.followup.outbound import HANDLERS
+        from makegood.outbox.handlers import register_handler
 
         register_event_kinds(FollowUpEventKind)
         register_notification_kinds(FollowUpNotificationKind)
+        for handler in HANDLERS:  # the survey, the reminder and the thank-you leave through the outbox
+            register_handler(handler)
         # The follow-up's card on the case page (one query, in its inclusion tag) and the calls to
         # make above the queue (loaded by htmx after the page).
         register_case_panel("case_side", Panel(name="followup", template="followup/_case_followup.html", order=50))

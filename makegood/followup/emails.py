@@ -1,4 +1,8 @@
-"""The e-mails of the follow-up: the survey, its one reminder, and the thank-you."""
+"""The e-mails of the follow-up: the survey, its one reminder, and the thank-you.
+
+Each leaves through the outbox (one message per follow-up and purpose); `followup/outbound.py`
+holds the handlers that send them and record what happened.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,14 @@ from django.utils import timezone
 from makegood.cases.threading import message_id_header
 from makegood.followup.links import SURVEY_LINK_MAX_AGE, survey_url
 from makegood.followup.models import FollowUp
+from makegood.outbox import outbox_enqueue
+from makegood.outbox.models import OutboxMessage
+
+SURVEY = "followup.survey"
+REMINDER = "followup.reminder"
+THANKS = "followup.thanks"
+# Tries at each e-mail before the outbox gives up (and the case's timeline says so).
+EMAIL_ATTEMPTS = 5
 
 # RFC 3834: sent by a program, so that out-of-office replies leave it alone.
 AUTOMATIC = {"Auto-Submitted": "auto-generated"}
@@ -48,3 +60,13 @@ def reminder_email(follow_up: FollowUp) -> EmailMessage:
 
 def thanks_email(follow_up: FollowUp) -> EmailMessage:
     return _message(follow_up, subject="Thank you", template="followup/email/thanks.txt", link=False)
+
+
+def email_enqueue(follow_up: FollowUp, purpose: str) -> OutboxMessage:
+    """Inside the follow-up's transaction: the e-mail of `purpose` goes out after the commit."""
+    return outbox_enqueue(
+        purpose=purpose,
+        target=follow_up.case.customer.email,
+        key=str(follow_up.pk),
+        payload={"follow_up_id": follow_up.pk},
+    )

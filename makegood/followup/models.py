@@ -125,12 +125,11 @@ class FollowUp(models.Model):
     # Part of every survey link, so that a link can be retired without changing the secret key.
     nonce = models.CharField(max_length=32)
 
-    # Work in progress. A task holds a lease (a random token, until a moment) while it e-mails; a
-    # sweep gives expired leases out again, so work interrupted by a crash is retried.
-    lease_token = models.CharField(max_length=32, blank=True)
-    lease_until = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=1000, blank=True)
+    # The e-mail on its way (survey, reminder or thank-you) in the outbox, which sends and retries
+    # it; the follow-up moves on when the outbox records it delivered (`followup/outbound.py`).
+    pending_email = models.ForeignKey(
+        "outbox.OutboxMessage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     # A satisfied customer who answered on the web is thanked by e-mail.
     thanks_due_at = models.DateTimeField(null=True, blank=True)
@@ -144,11 +143,6 @@ class FollowUp(models.Model):
             models.Index(fields=["state", "due_at"], name="followup_state_due_idx"),
             models.Index(fields=["state", "remind_at"], name="followup_state_remind_idx"),
             models.Index(fields=["state", "give_up_at"], name="followup_state_give_up_idx"),
-            models.Index(
-                fields=["thanks_due_at"],
-                condition=Q(thanks_due_at__isnull=False, thanked_at__isnull=True),
-                name="followup_thanks_due_idx",
-            ),
             # The report, by the day the customer was asked.
             models.Index(fields=["sent_at"], name="followup_sent_idx"),
         ]

@@ -20,6 +20,7 @@ from makegood.cases.audit import audit_record
 from makegood.cases.models import Case, CaseEvent, Channel, Notification, Status
 from makegood.cases.services import CaseActionError, case_close, case_reopen
 from makegood.followup import signals
+from makegood.followup.emails import EMAIL_ATTEMPTS, REMINDER, SURVEY, THANKS, email_enqueue
 from makegood.followup.models import (
     ANSWERABLE_STATES,
     AWAITING_STATES,
@@ -36,16 +37,12 @@ from makegood.followup.models import (
     Timing,
     Via,
 )
+from makegood.outbox import outbox_cancel
 from makegood.recovery.models import Suggestion
-from makegood.worker.outbox import enqueue_on_commit
 
 MAX_TEXT = 5_000
 # Customers of these channels are called back; the others get the survey by e-mail.
 CALL_CHANNELS = frozenset({Channel.PHONE, Channel.IN_PERSON})
-# While a task e-mails, it holds the follow-up for this long; after that the sweep may retry.
-LEASE = timedelta(minutes=10)
-# After this many failed attempts at one e-mail, stop trying (and say so on the timeline).
-MAX_ATTEMPTS = 5
 
 
 class FollowUpError(CaseActionError):
@@ -125,7 +122,10 @@ def _audit(follow_up: FollowUp, *, action: str, at: datetime, actor: User | None
 
 
 def _release(follow_up: FollowUp) -> None:
-    follow_up.lease_token, follow_up.lease_until, follow_up.attempts, follow_up.last_error = "", None, 0, ""
+    """The follow-up moves on: an e-mail still waiting in the outbox is no longer wanted."""
+    if follow_up.pending_email_id is not None:
+        outbox_cancel(follow_up.pending_email_id)
+        follow_up.pending_email = None
 
 
 def _calls_done(case_id: int, at: datetime) -> None:
@@ -211,6 +211,25 @@ def followup_cancel_pending(*, case: Case, reason: str, at: datetime | None = No
 
 # Asking -------------------------------------------------------------------------------------------
 
+# The state in which the follow-up waits for each of these e-mails to go out.
+_EMAIL_FOR_STATE = {SURVEY: State.SCHEDULED, REMINDER: State.SENT}
+
+
+@transaction.atomic
+def followup_email_queue(*, follow_up: FollowUp, purpose: str) -> bool:
+    """The survey or the reminder is due: put it in the outbox, once. False if nothing was queued
+    (another sweep queued it, the follow-up moved on, or the customer has no address any more)."""
+    follow_up = _lock(follow_up)
+    if follow_up.state != _EMAIL_FOR_STATE[purpose] or follow_up.pending_email_id is not None:
+        return False
+    if not follow_up.case.customer.email:
+        if purpose == SURVEY:
+            followup_cancel_pending(case=follow_up.case, reason="The customer has no e-mail address any more.")
+        return False
+    follow_up.pending_email = email_enqueue(follow_up, purpose)
+    follow_up.save(update_fields=["pending_email"])
+    return True
+
 
 def _mark_sent(follow_up: FollowUp, *, to: str, at: datetime) -> None:
     timing = timing_for(follow_up.case.channel)
@@ -223,7 +242,7 @@ def _mark_sent(follow_up: FollowUp, *, to: str, at: datetime) -> None:
 
 @transaction.atomic
 def followup_record_sent(*, follow_up: FollowUp, to: str, at: datetime | None = None) -> FollowUp:
-    """The survey e-mail went out (the task sends it outside any transaction, then records it here)."""
+    """The survey e-mail went out (recorded with its delivery by the outbox: `followup/outbound.py`)."""
     follow_up = _lock(follow_up)
     if follow_up.state != State.SCHEDULED:
         return follow_up
@@ -295,32 +314,32 @@ def followup_give_up(*, follow_up: FollowUp, at: datetime | None = None) -> Foll
 
 
 @transaction.atomic
-def followup_work_failed(*, follow_up: FollowUp, lease_token: str, step: str, error: str) -> FollowUp:
-    """An e-mail could not be sent. The lease runs out and the sweep tries again, up to MAX_ATTEMPTS;
-    then we stop and say so on the case, where the owner sees it."""
+def followup_email_failed(*, follow_up_id: int, message_id: int, purpose: str, error: str) -> None:
+    """The outbox gave up on one of the follow-up's e-mails: say so on the case, where the owner
+    sees it, and stop waiting for what that e-mail was to bring."""
+    follow_up = FollowUp.objects.filter(pk=follow_up_id, pending_email_id=message_id).first()
+    if follow_up is None:
+        return  # the follow-up moved on meanwhile
     follow_up = _lock(follow_up)
-    if follow_up.lease_token != lease_token:
-        return follow_up
-    follow_up.last_error = error[:1000]
-    if follow_up.attempts < MAX_ATTEMPTS:
-        follow_up.save(update_fields=["last_error"])
-        return follow_up
     at = timezone.now()
-    if step == "send" and follow_up.state == State.SCHEDULED:
+    tries = f"after {EMAIL_ATTEMPTS} attempts"
+    if purpose == SURVEY:
+        step = "send"
         follow_up.state, follow_up.cancelled_at = State.CANCELLED, at
-        follow_up.cancel_reason = f"The survey could not be e-mailed after {MAX_ATTEMPTS} attempts."
+        follow_up.cancel_reason = f"The survey could not be e-mailed {tries}."
         body = f"Follow-up cancelled: {follow_up.cancel_reason} Last error: {error[:300]}"
-    elif step == "remind":
+    elif purpose == REMINDER:
+        step = "remind"
         follow_up.remind_at = None  # the answer window stays open; there is just no reminder
-        body = f"The reminder could not be e-mailed after {MAX_ATTEMPTS} attempts. Last error: {error[:300]}"
+        body = f"The reminder could not be e-mailed {tries}. Last error: {error[:300]}"
     else:
+        step = "thanks"
         follow_up.thanks_due_at = None
-        body = f"The thank-you could not be e-mailed after {MAX_ATTEMPTS} attempts. Last error: {error[:300]}"
-    follow_up.lease_token, follow_up.lease_until = "", None
+        body = f"The thank-you could not be e-mailed {tries}. Last error: {error[:300]}"
+    follow_up.pending_email = None
     follow_up.save()
     _event(follow_up, step=f"{step}_failed", body=body, at=at)
     _audit(follow_up, action=f"{step}_failed", at=at, error=error[:300])
-    return follow_up
 
 
 @transaction.atomic
@@ -329,8 +348,7 @@ def followup_record_thanked(*, follow_up: FollowUp, at: datetime | None = None) 
     if follow_up.thanks_due_at is None or follow_up.thanked_at is not None:
         return follow_up
     at = at or timezone.now()
-    follow_up.thanked_at = at
-    follow_up.lease_token, follow_up.lease_until = "", None
+    follow_up.thanked_at, follow_up.pending_email = at, None
     follow_up.save()
     _event(follow_up, step="thanked", body=f"Thank-you e-mailed to {follow_up.case.customer.email}.", at=at)
     return follow_up
@@ -400,10 +418,8 @@ def followup_answer(
     )
     follow_up.state, follow_up.answered_at = State.ANSWERED, at
     _release(follow_up)
-    thank = not dissatisfied and via == Via.WEB and bool(case.customer.email)
-    if thank:
-        # Leased now, so that the task enqueued on commit owns the e-mail; the sweep retries it if lost.
-        follow_up.thanks_due_at, follow_up.lease_token, follow_up.lease_until = at, secrets.token_hex(8), at + LEASE
+    if not dissatisfied and via == Via.WEB and case.customer.email:
+        follow_up.thanks_due_at, follow_up.pending_email = at, email_enqueue(follow_up, THANKS)
     follow_up.save()
     _calls_done(case.pk, at)
 
@@ -437,8 +453,4 @@ def followup_answer(
         note = f"The customer confirmed in the follow-up: {_answer_summary(answer)}."
         case_close(case=case, note=note, actor=recorded_by, at=at)
     signals.followup_answered.send(sender=FollowUp, follow_up=follow_up, at=at)
-    if thank:
-        from makegood.followup import tasks  # the tasks module imports this one
-
-        enqueue_on_commit(tasks.send_followup_thanks, follow_up.pk, follow_up.lease_token)
     return answer

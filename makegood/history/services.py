@@ -18,7 +18,7 @@ from makegood.cases.models import Channel
 from makegood.history.importer import ImportReport, csv_rows, history_import, mapping_check
 from makegood.history.models import ImportRun, RunStatus
 from makegood.history.rows import FIELDS, Rejected, row_parse
-from makegood.worker.outbox import enqueue_on_commit
+from makegood.worker.on_commit import enqueue_on_commit
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 PREVIEW_ROWS = 10

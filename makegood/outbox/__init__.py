@@ -43,4 +43,17 @@ def outbox_send_on_commit(message: OutboxMessage) -> None:
     send_on_commit(message.pk)
 
 
-__all__ = ["outbox_enqueue", "outbox_send_on_commit"]
+def outbox_cancel(message_id: int) -> bool:
+    """Withdraw a pending message, in the transaction of the change that makes it pointless.
+
+    A message that a worker is sending or recording at this moment is left alone (on PostgreSQL
+    its row is skipped, not waited for: the worker's delivered hook may be waiting for a lock this
+    transaction holds): its handler must re-check, when sending and when recording, that it is
+    still wanted. Returns whether the message was withdrawn.
+    """
+    from makegood.outbox.pipeline import message_cancel
+
+    return message_cancel(message_id=message_id)
+
+
+__all__ = ["outbox_cancel", "outbox_enqueue", "outbox_send_on_commit"]

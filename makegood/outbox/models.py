@@ -18,6 +18,8 @@ class MessageState(models.TextChoices):
     PENDING = "pending", "Pending"
     DELIVERED = "delivered", "Delivered"
     FAILED = "failed", "Failed"
+    # Withdrawn by the stage that asked for it before it went out (the reason for it is gone).
+    CANCELLED = "cancelled", "Cancelled"
 
 
 class OutboxMessage(models.Model):

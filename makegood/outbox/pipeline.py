@@ -169,6 +169,15 @@ def message_retry(*, message: OutboxMessage) -> bool:
     )
 
 
+def message_cancel(*, message_id: int) -> bool:
+    pending = OutboxMessage.objects.filter(pk=message_id, state=MessageState.PENDING)
+    with transaction.atomic():
+        if connection.features.has_select_for_update_skip_locked:
+            unlocked = list(pending.select_for_update(skip_locked=True).values_list("pk", flat=True))
+            pending = pending.filter(pk__in=unlocked)
+        return bool(pending.update(state=MessageState.CANCELLED, next_attempt_at=None, claimed_by=""))
+
+
 def messages_send_now(*, purposes: list[str] | None = None, waiting_too: bool = False) -> tuple[int, int]:
     """Attempt the due messages here and now (a manual run of the sweep); return (tried, delivered).
 

@@ -26,7 +26,7 @@ from makegood.purchases.services import (
     transaction_clean,
     transactions_record,
 )
-from makegood.worker.outbox import enqueue_on_commit
+from makegood.worker.on_commit import enqueue_on_commit
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_REJECTED_KEPT = 1000

@@ -32,7 +32,11 @@ Inside, two layers read each sentence: `phrases_no.py` / `phrases_buck.py` match
 precisely, with the exceptions kept next to each ("no problem", "can't wait", "not your fault"),
 and `shapes.py` reads the shape of the sentence (who is asked to act, the verb, negation,
 modality, the party the customer is sent to), which is what catches the ways people write that
-no phrase list enumerates. Every finding carries a suggestion fitted to its sentence
+no phrase list enumerates; `shapes_quiet.py` adds the refusals that carry no negation ("hopefully
+we'll have it again at some point", "only certain stores", "we offer support in English", "while
+we do our best to…", "comparable to other airlines"), and `phrases_languages.py` the set phrases of
+refusing and handing off in the other languages support teams answer in. Every finding carries a
+suggestion fitted to its sentence
 (`suggestions.py`). Precision matters as much as recall: a false "no" blocks a frontline employee.
 """
 
@@ -45,6 +49,7 @@ from makegood.recovery.coach.apologies import APOLOGY, THANKS, excuses, non_apol
 from makegood.recovery.coach.examples import EXAMPLES, Example
 from makegood.recovery.coach.matching import Phrase, prepared
 from makegood.recovery.coach.phrases_buck import PASSES_BUCK_AND_BLAMES
+from makegood.recovery.coach.phrases_languages import OTHER_LANGUAGES
 from makegood.recovery.coach.phrases_no import SAYS_NO
 from makegood.recovery.coach.rules import BLOCK_NOTE, DENIAL_ROLES, MESSAGES, CoachResult, Finding, Rule, Severity
 from makegood.recovery.coach.sentences import CLOSE_SENTENCES, body_end, sentences, without_greeting
@@ -64,7 +69,7 @@ __all__ = [
     "coach_reply",
 ]
 
-PHRASES: Final[tuple[Phrase, ...]] = (*SAYS_NO, *PASSES_BUCK_AND_BLAMES)
+PHRASES: Final[tuple[Phrase, ...]] = (*SAYS_NO, *PASSES_BUCK_AND_BLAMES, *OTHER_LANGUAGES)
 
 _Found = tuple[Rule, int, int, str]
 

@@ -31,10 +31,11 @@ from makegood.recovery.coach.sentences import CLAUSE_BREAK
 from makegood.recovery.coach.shape import BUCK, Shape
 from makegood.recovery.coach.shapes_buck import PASSES_BUCK
 from makegood.recovery.coach.shapes_no import BLAMES, SAYS_NO
+from makegood.recovery.coach.shapes_quiet import QUIET_BLAME, QUIET_NO
 
 Found = tuple[Rule, int, int, str]
 
-SHAPES: Final[tuple[Shape, ...]] = (*SAYS_NO, *PASSES_BUCK, *BLAMES)
+SHAPES: Final[tuple[Shape, ...]] = (*SAYS_NO, *QUIET_NO, *PASSES_BUCK, *BLAMES, *QUIET_BLAME)
 
 _FIRST_PERSON_IN_CLAUSE: Final = compile_lower(r"\b(?:I|we)(?:'ll|'d|'m|'re|'ve)?\b|\blet\s+(?:me|us)\b")
 

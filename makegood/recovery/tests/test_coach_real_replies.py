@@ -21,13 +21,13 @@ pytestmark = pytest.mark.skipif(
 
 # (precision, recall, F1) floors per rule, just under what the coach reaches (bench/coach.py).
 FLOORS = {
-    Rule.SAYS_NO: (0.97, 0.76, 0.86),
-    Rule.PASSES_BUCK: (0.94, 0.88, 0.91),
-    Rule.BLAMES: (0.95, 0.65, 0.78),
+    Rule.SAYS_NO: (0.97, 0.90, 0.94),
+    Rule.PASSES_BUCK: (0.95, 0.93, 0.94),
+    Rule.BLAMES: (0.95, 0.75, 0.85),
     Rule.EXCUSE_AFTER_APOLOGY: (0.95, 0.90, 0.93),
 }
 # The lowest F1 of any company for a rule it has at least three labelled replies of.
-COMPANY_FLOOR = 0.45
+COMPANY_FLOOR = 0.78
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from django_tasks_db import DatabaseBackend
 
 
 def enqueue_on_commit(task: Task[Any, Any], *args: Any, **kwargs: Any) -> None:
-    """With the database queue the task's row is written in the current transaction (an outbox).
+    """With the database queue the task's row is written in the current transaction.
 
     No case is committed without its e-mail's task, even if the process dies right after the
     commit, and on SQLite the intake takes one write transaction instead of two. Other backends
