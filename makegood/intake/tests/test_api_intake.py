@@ -212,7 +212,7 @@ def test_a_request_changing_its_user_does_not_change_the_remembered_one(client, 
     post(client, token, complaint())
     remembered = next(iter(api_module._owners.values()))[1]
     request = type("Request", (), {})()
-    found = api_module.BearerToken().authenticate(request, token)  # type: ignore[arg-type]
+    found = api_module.BearerToken().authenticate(request, token)
     assert found is not None and found.user == alice
     found.user.first_name = "Mallory"
     assert remembered.first_name != "Mallory"
