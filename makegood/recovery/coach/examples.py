@@ -79,7 +79,7 @@ EXAMPLES: Final[dict[Rule, tuple[Example, ...]]] = {
         _ex("There are only a few designated parking bays at the depot.", "only a few designated"),
         _ex("There are only two seats left, so I've held one for you."),
         _ex("We provide phone support in English only.", "We provide phone support in English only"),
-        _ex("While we do our best to seat families together, …", "While we do our best to"),
+        _ex("While we do our best to seat families together, it is just a request.", "While we do our best to"),
         _ex("Our delivery charges are comparable to other retailers.", "are comparable to other"),
         _ex("Das können wir leider nicht ändern.", "können wir leider nicht"),
         _ex("Lo siento, no podemos cambiar la fecha.", "no podemos"),
@@ -95,6 +95,10 @@ EXAMPLES: Final[dict[Rule, tuple[Example, ...]]] = {
         _ex("Hopefully it'll be back in stock again next week, and I've reserved one for you."),
         _ex("Only specific flights were affected, and yours is on time."),
         _ex("Our prices are comparable to other stores, and I've applied a discount anyway."),
+        _ex("While we'd love to hear more, could you DM us your order number?"),
+        _ex("While we try our best to answer quickly, today's been busy: thanks for your patience!"),
+        _ex("Hopefully this won't happen again in the future."),
+        _ex("There's only one way to find out: let's test it together!"),
     ),
     Rule.PASSES_BUCK: (
         _ex("That's not my department.", "not my department"),
@@ -146,6 +150,7 @@ EXAMPLES: Final[dict[Rule, tuple[Example, ...]]] = {
         _ex("It looks like you booked the saver fare, which has no changes.", "It looks like you booked"),
         _ex("It sounds like you had a prepaid plan.", "It sounds like you had a prepaid plan"),
         _ex("It sounds like you had a rough day, and I'm sorry we added to it."),
+        _ex("It seems like you didn't receive the e-mail, so I'll resend it now."),
     ),
     Rule.EXCUSE_AFTER_APOLOGY: (
         _ex("I'm so sorry, but we were short-staffed that night.", "but we were short-staffed that night"),

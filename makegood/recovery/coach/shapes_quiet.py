@@ -22,6 +22,8 @@ from makegood.recovery.coach.suggestions import S_FIX_NOT_FAULT, S_OFFER, S_WE_D
 # The people and things a hope may look forward to without putting the request off.
 _HOPE_FOR_THE_CUSTOMER: Final = (
     r"(?![^.!?]{0,40}?\b(?:see|welcome|serve|hear\s+from|host|have|help|fly|meet|get)\s+(?:you|y'all|u)\b)"
+    # "Hopefully this won't happen again": a failure hoped away, not a request put off.
+    r"(?![^.!?]{0,40}?(?:\bwon'?t|\bwill\s+not|\bnever|n'?t\s+happen|\bnot\s+happen))"
 )
 # A remedy later in the sentence makes the same words context, not a refusal ("…, and I've reserved one").
 _NO_REMEDY_AFTER: Final = r"(?![^.!?]{0,100}?\b(?:so|but|and)\s+(?:I|we)(?:'ve|'ll|\s+have|\s+will)\b)"
@@ -48,11 +50,11 @@ QUIET_NO: Final[tuple[Shape, ...]] = (
         NO,
         S_WE_DO,
         r"(?P<x>\bonly\s+(?:a\s+few\s+|some\s+)?(?:specific|certain|select|selected|designated|specified|participating"
-        r"|eligible|approved|authori[sz]ed|particular)\b(?!\s+(?:steps?|details?|information|questions?)\b)"
+        r"|particular)\b(?!\s+(?:steps?|details?|information|questions?)\b)"
         r"(?!(?:\s+[\w-]+){1,3}\s+(?:were|was|are|is|have\s+been|has\s+been)\s+(?:affected|impacted|involved)\b)"
         r"|\bthere(?:'s|\s+is|\s+are|'re)\s+(?:usually\s+|generally\s+|currently\s+|just\s+)?only\s+(?:one|a\s+(?:few"
         r"|limited|small)|limited|specific|certain|designated)\b(?=[^.!?]{0,40}?\b(?:zones?|areas?|locations?|stores?"
-        r"|seats?|rooms?|spaces?|spots?|options?|ways?|slots?|flights?|routes?|times?|days?|places?|items?|products?"
+        r"|seats?|rooms?|spaces?|spots?|options?|slots?|flights?|routes?|times?|days?|places?|items?|products?"
         rf"|models?|number)\b)){_NO_REMEDY_AFTER}",
         unless_before=NOT_A_REFUSAL,
     ),
@@ -71,7 +73,11 @@ QUIET_NO: Final[tuple[Shape, ...]] = (
         S_OFFER,
         r"(?P<x>\b(?:though|although|while|whilst|even\s+though)\s+(?:we|I)(?:\s+(?:always|certainly|really|do))?\s+"
         r"(?:try|do|make|strive|aim|endeavou?r)\s+(?:our\s+(?:very\s+)?(?:best|utmost|hardest)|every\s+effort|hard)\s+to"
-        r"|\b(?:though|although|while|whilst)\s+(?:we|I)(?:'d|\s+would)\s+(?:really\s+)?(?:love|like)\s+to\b)",
+        r"|\b(?:though|although|while|whilst)\s+(?:we|I)(?:'d|\s+would)\s+(?:really\s+)?(?:love|like)\s+to\b"
+        r"(?!\s+(?:hear|see|chat|know|talk|connect|learn|welcome|have\s+you)\b))"
+        # …and only with the refusal that follows it in the sentence ("it's just a request", "is not guaranteed").
+        r"(?=[^.!?]{0,120}?(?:\bnot\b|n'?t\b|\bno\b|\bcannot\b|\bunable\b|\bonly\b|\bjust\s+(?:that|a)\b"
+        r"|\bguarantee))",
     ),
     # The thing complained about, defended: "our seat pitch is comparable to other airlines".
     shape(
@@ -92,7 +98,9 @@ QUIET_BLAME: Final[tuple[Shape, ...]] = (
         S_FIX_NOT_FAULT,
         r"(?P<x>\b(?:it\s+(?:sounds|looks|seems|appears)(?:\s+(?:like|as\s+though|as\s+if|that))?|seems\s+like"
         r"|looks\s+like)\s+you(?:'d|'ve|\s+had|\s+have)?\s+(?:booked|bought|purchased|chose|selected|picked|used|entered"
-        r"|typed|opted|forgot|missed|skipped|ignored|declined|didn'?t|did\s+not|never|had\s+(?:an?|the)\s+(?:[\w-]+\s+)"
+        r"|typed|opted|forgot|missed|skipped|ignored|declined|(?:didn'?t|did\s+not|never)\s+(?:select|enter|click|confirm"
+        r"|complete|add|check|read|update|follow|submit|book|pay|cancel|sign|verify|activate|register|save|include"
+        r"|choose|opt|tick|accept|apply|use)\w*|had\s+(?:an?|the)\s+(?:[\w-]+\s+)"
         r"{0,2}?(?:ticket|fare|plan|account|subscription|membership|card|booking|reservation|order|tariff|package)\b))",
     ),
 )
