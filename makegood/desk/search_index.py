@@ -31,16 +31,19 @@ _KINDS_SQL = ", ".join(f"'{kind}'" for kind in MESSAGE_KINDS)
 
 # --- SQLite ----------------------------------------------------------------------------------------
 
-# The search's filters, as words of their own in the document (`filter_tags`), so that the index
-# narrows the matches itself instead of the case table being read for every match to test them.
-# Letters only: the tokenizers split words at anything else.
+# The search's filters and who may see a case, as words of their own in the document
+# (`filter_tags`, `visibility_tags` in search.py), so that the index narrows the matches itself
+# instead of the case table being read for every match to test them. Letters and digits only:
+# the tokenizers split words at anything else. 0 stands for none (no team, nobody).
 STATUS_TAG, TEAM_TAG, CHANNEL_TAG = "zzs", "zzt", "zzc"
+OWNER_TAG, CREATOR_TAG, TRANSFER_TAG = "zzo", "zzb", "zzx"
 _TAGS_SQL = (
     f"'{STATUS_TAG}' || c.status || ' {TEAM_TAG}' || coalesce(c.team_id, 0)"
-    f" || ' {CHANNEL_TAG}' || replace(c.channel, '_', '')"
+    f" || ' {CHANNEL_TAG}' || replace(c.channel, '_', '') || ' {OWNER_TAG}' || coalesce(c.owner_id, 0)"
+    f" || ' {CREATOR_TAG}' || coalesce(c.created_by_id, 0) || ' {TRANSFER_TAG}' || coalesce(c.transfer_team_id, 0)"
 )
 # A case's row changes these: its document is written again.
-_FILTER_COLUMNS = ("status", "team_id", "channel")
+_FILTER_COLUMNS = ("status", "team_id", "channel", "owner_id", "created_by_id", "transfer_team_id")
 
 
 def filter_tags(*, status: str = "", team_id: int | None = None, channel: str = "") -> list[str]:
