@@ -81,7 +81,10 @@ class CaseFigures(models.Model):
             models.Index(fields=["first_response_seconds", "received_at"], name="figures_response_idx"),
             models.Index(fields=["resolution_seconds", "received_at"], name="figures_resolution_idx"),
             # Distinct customers in a period (the reopen rate by customers): read from the index alone.
-            models.Index(fields=["received_at", "customer", "first_resolved_at"], name="figures_received_customer_idx"),
+            models.Index(
+                fields=["received_at", "customer", "first_resolved_at", "reopens_within_30_days"],
+                name="figures_received_customer_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='casefigures',
-            index=models.Index(fields=['received_at', 'customer', 'first_resolved_at'], name='figures_received_customer_idx'),
+            index=models.Index(fields=['received_at', 'customer', 'first_resolved_at', 'reopens_within_30_days'], name='figures_received_customer_idx'),
         ),
         migrations.AddField(
             model_name='dailyfigures',
