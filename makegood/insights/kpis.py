@@ -61,7 +61,8 @@ def _indexed(rows: QuerySet[Any, Any], index: str) -> tuple[Any, ...] | None:
     """The first row of `rows`, read through `index` on SQLite (`INDEXED BY`; PostgreSQL's planner
     finds it itself)."""
     if connection.vendor != "sqlite":
-        first = rows.first()
+        # Not `first()`: on a grouped query its ordering by id would split the groups.
+        first = next(iter(rows[:1]), None)
         return None if first is None else (first if isinstance(first, tuple) else (first,))
     sql, params = rows.query.sql_with_params()
     table = connection.ops.quote_name(CaseFigures._meta.db_table)
