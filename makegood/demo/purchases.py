@@ -84,14 +84,18 @@ def _follow_up_calls(rng: random.Random, now: datetime) -> None:
         )
 
 
-def demo_purchases_load(*, seed: int = 14, now: datetime | None = None) -> int:
-    """Load the purchase history (once: a second run finds purchases and adds nothing). Returns the count."""
+def demo_purchases_load(*, seed: int = 14, now: datetime | None = None, earlier: bool = True) -> int:
+    """Load the purchase history (once: a second run finds purchases and adds nothing). Returns the count.
+
+    `earlier`: first load the earlier complaints (the default demo; a demo of a chosen number of
+    cases has exactly that many)."""
     now = now or timezone.now()
     rng = random.Random(seed)  # noqa: S311 - a demo's data, not a secret
     if Purchase.objects.exists():
         return 0
-    # Complaints old enough for the 90- and 180-day comparisons (the live demo's are all recent).
-    demo_earlier_complaints_load(rng=rng, now=now)
+    if earlier:
+        # Complaints old enough for the 90- and 180-day comparisons (the live demo's are all recent).
+        demo_earlier_complaints_load(rng=rng, now=now)
     _follow_up_calls(rng, now)
     figures_refresh(full=True)
     firsts: dict[int, tuple[datetime, str]] = {}

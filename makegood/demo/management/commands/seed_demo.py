@@ -61,7 +61,7 @@ class Command(BaseCommand):
         # The year of history is shaped around the default demo's 90 days (improvement/demo.py).
         loop = improvement_demo_load() if cases == DEFAULT_CASES and not options["no_history"] else {}
         # What the till recorded before and after each complaint (the insights' loyalty pages).
-        purchases = demo_purchases_load()
+        purchases = demo_purchases_load(earlier=cases == DEFAULT_CASES)
         # The past's e-mails were "sent" back then: the worker sends only the last hour's.
         demo_outbox_settle(after=outbox_before, now=timezone.now())
         elapsed = time.monotonic() - started
