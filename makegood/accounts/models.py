@@ -6,11 +6,13 @@ import functools
 import hashlib
 import secrets
 import zoneinfo
-from datetime import time
+from datetime import UTC, time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 
 class Role(models.TextChoices):
@@ -145,6 +147,35 @@ class ApiToken(models.Model):
         plain = "mg_" + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, prefix=plain[:10], digest=_digest(plain))
         return token, plain
+
+    @classmethod
+    def find_active_row(cls, plain: str) -> ApiToken | None:
+        """The active token alone, without its user: one hand-written statement.
+
+        The API looks a token up on every request; building `find_active`'s query takes the ORM
+        about 1.5 ms of CPU, a fifth of an intake, while the query itself takes 0.1 ms. The
+        revocation and the owner's `is_active` are checked here, on every request.
+        """
+        user_table = cls._meta.get_field("user").related_model._meta.db_table  # type: ignore[union-attr]
+        sql = (
+            f"SELECT t.id, t.user_id, t.name, t.prefix, t.digest, t.last_used_at FROM {cls._meta.db_table} t "  # noqa: S608
+            f"INNER JOIN {user_table} u ON u.id = t.user_id "
+            "WHERE t.digest = %s AND t.revoked_at IS NULL AND u.is_active LIMIT 1"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [_digest(plain)])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        last_used_at = row[5]
+        if isinstance(last_used_at, str):
+            last_used_at = parse_datetime(last_used_at)
+        if last_used_at is not None and timezone.is_naive(last_used_at):
+            last_used_at = timezone.make_aware(last_used_at, UTC)  # SQLite keeps UTC without its offset
+        # created_at is left deferred: nothing on a request reads it.
+        return cls.from_db(
+            connection.alias, ["id", "user_id", "name", "prefix", "digest", "last_used_at"], [*row[:5], last_used_at]
+        )
 
     @classmethod
     def find_active(cls, plain: str) -> ApiToken | None:

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from makegood.cases.models import AuditEntry
+from makegood.rows import row_insert
 
 
 def audit_record(
@@ -21,7 +22,7 @@ def audit_record(
     at: datetime | None = None,
 ) -> AuditEntry:
     """`at` is for back-dated imports (the demo); live actions take the current time."""
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         at=at or timezone.now(),
         actor_id=actor.pk if actor is not None else None,
         actor_label=actor.get_username() if actor is not None else "system",
@@ -30,3 +31,5 @@ def audit_record(
         object_id=str(obj.pk),
         changes=changes or {},
     )
+    # One statement built once (makegood/rows.py): every write transaction records an entry.
+    return row_insert(entry)

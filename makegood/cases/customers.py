@@ -11,6 +11,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 
 from makegood.cases.models import Case, Customer
+from makegood.rows import row_insert
 
 
 def normalize_email(raw: str) -> str:
@@ -103,7 +104,7 @@ def customer_create_or_match(*, name: str, email: str, phone: str) -> Customer:
     """A new customer, unless a concurrent intake created them since we looked: then theirs."""
     try:
         with transaction.atomic():
-            return Customer.objects.create(name=name, email=email, phone=phone)
+            return row_insert(Customer(name=name, email=email, phone=phone))
     except IntegrityError:
         return customer_match_or_create(name=name, email=email, phone=phone)
 

@@ -127,7 +127,12 @@ class CaseDetailOut(CaseOut):
 
 
 class CasePageOut(Schema):
-    count: int = Field(description="How many cases match the filters.")
+    count: int = Field(
+        description="How many cases match the filters, up to 10,000: past that it is 10,000 and `count_capped` is true."
+    )
+    count_capped: bool = Field(
+        False, description="True when more cases match than `count` says (counting stops at 10,000)."
+    )
     limit: int
     offset: int
     next: str | None = Field(description="URL of the next page, if any.")

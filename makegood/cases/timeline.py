@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from makegood.accounts.models import Role
 from makegood.cases.models import Case, CaseEvent, Notification
+from makegood.rows import rows_insert
 
 NOTIFICATION_MESSAGE_CHARS = 300
 
@@ -69,11 +70,15 @@ def case_events_add(case: Case, lines: Sequence[TimelineLine]) -> list[CaseEvent
     """Several lines in one statement: intake writes two per complaint, and its write transaction
     is what SQLite's throughput hangs on (see `makegood.intake.opening.Intake`)."""
     now = timezone.now()
-    return CaseEvent.objects.bulk_create(
-        [
-            CaseEvent(case=case, kind=line.kind, at=line.at or now, actor=line.actor, body=line.body, data=line.data)
-            for line in lines
-        ]
+    return list(
+        rows_insert(
+            [
+                CaseEvent(
+                    case=case, kind=line.kind, at=line.at or now, actor=line.actor, body=line.body, data=line.data
+                )
+                for line in lines
+            ]
+        )
     )
 
 

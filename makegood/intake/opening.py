@@ -34,6 +34,7 @@ from makegood.cases.models import MAX_EXTERNAL_ID, REPEAT_FAILURE_DAYS, Case, Ch
 from makegood.cases.services import MAX_MESSAGE
 from makegood.cases.timeline import TimelineLine, case_events_add
 from makegood.feelings import name_feeling
+from makegood.rows import row_insert
 
 MAX_NAME = 200
 MAX_STORY = MAX_MESSAGE  # a complaint is as long as any message on a case may be
@@ -200,22 +201,24 @@ def case_create(intake: Intake) -> Case:
             customer = customer_create_or_match(
                 name=clean["customer_name"], email=clean["customer_email"], phone=clean["customer_phone"]
             )
-        case = Case.objects.create(
-            customer=customer,
-            channel=channel,
-            team=intake.team,
-            subject=clean["subject"],
-            story=clean["story"],
-            expectation=clean["expectation"],
-            external_id=clean["external_id"],
-            received_at=received_at,
-            acknowledged_at=received_at,
-            first_response_due_at=intake.first_response_due_at,
-            created_by=created_by,
-            follows=intake.follows,
-            is_repeat_failure=intake.is_repeat_failure,
-            detected_feeling=intake.detected_feeling,
-            detected_feeling_confidence=intake.detected_feeling_confidence,
+        case = row_insert(
+            Case(
+                customer=customer,
+                channel=channel,
+                team=intake.team,
+                subject=clean["subject"],
+                story=clean["story"],
+                expectation=clean["expectation"],
+                external_id=clean["external_id"],
+                received_at=received_at,
+                acknowledged_at=received_at,
+                first_response_due_at=intake.first_response_due_at,
+                created_by=created_by,
+                follows=intake.follows,
+                is_repeat_failure=intake.is_repeat_failure,
+                detected_feeling=intake.detected_feeling,
+                detected_feeling_confidence=intake.detected_feeling_confidence,
+            )
         )
         case_events_add(
             case,

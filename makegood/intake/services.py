@@ -14,6 +14,7 @@ from makegood.accounts.models import Team
 from makegood.cases.models import Case
 from makegood.intake.models import IdempotencyKey
 from makegood.intake.opening import case_create, intake_prepare
+from makegood.rows import row_insert
 
 MAX_KEY = 255  # IdempotencyKey.key's column
 
@@ -87,8 +88,8 @@ def intake_case_open(
         with transaction.atomic():
             case = case_create(intake)
             if idempotency_key is not None:
-                IdempotencyKey.objects.create(
-                    scope=scope, key=idempotency_key, request_digest=request_digest(fields), case=case
+                row_insert(
+                    IdempotencyKey(scope=scope, key=idempotency_key, request_digest=request_digest(fields), case=case)
                 )
     except IntegrityError:
         # The unique constraint on (scope, key) is the one judge of "seen before", also for two

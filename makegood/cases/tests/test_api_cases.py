@@ -149,6 +149,7 @@ def test_charlie_does_not_see_norths_cases_in_the_list(client, charlie_token, ca
     assert refs(response) == [cases["south-social"].reference, cases["south-web"].reference]
     assert get(client, charlie_token, team="north").json() == {
         "count": 0,
+        "count_capped": False,
         "limit": 50,
         "offset": 0,
         "next": None,
@@ -222,6 +223,19 @@ def test_the_list_is_paginated_with_links_to_the_next_and_previous_pages(client,
 
     beyond = get(client, alice_token, limit=3, offset=30).json()
     assert beyond["items"] == [] and beyond["count"] == 4 and beyond["next"] is None
+
+
+def test_past_the_cap_the_count_stops_and_says_so_while_the_pages_go_on(client, alice_token, cases, monkeypatch):
+    monkeypatch.setattr(cases_api, "COUNT_CAP", 2)
+    first = get(client, alice_token, limit=3).json()
+    assert (first["count"], first["count_capped"]) == (2, True)
+    assert [item["reference"] for item in first["items"]] == [cases[n].reference for n in ("chat", "email", "phone")]
+    assert first["next"] == "http://testserver/api/v1/cases?limit=3&offset=3"
+    last = get(client, alice_token, limit=3, offset=3).json()
+    assert [item["reference"] for item in last["items"]] == [cases["web"].reference]
+    assert last["next"] is None
+    monkeypatch.setattr(cases_api, "COUNT_CAP", 4)
+    assert get(client, alice_token).json()["count_capped"] is False
 
 
 def test_pages_keep_the_filters(client, alice_token, cases):

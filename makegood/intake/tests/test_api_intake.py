@@ -9,6 +9,7 @@ import time_machine
 from django.core import mail
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from makegood import api as api_module
 from makegood.accounts.models import ApiToken, Role
@@ -180,6 +181,41 @@ def test_a_changed_role_reaches_the_token_within_a_minute(client, token, alice, 
     assert post(client, token, complaint()).status_code == 201
     now[0] += 2
     assert post(client, token, complaint()).status_code == 403
+
+
+def test_a_tokens_owner_is_remembered_so_that_the_next_request_reads_only_the_token(client, token, alice):
+    post(client, token, complaint())
+    with CaptureQueriesContext(connection) as queries:
+        post(client, token, complaint())
+    about_the_user = [
+        q["sql"]
+        for q in queries.captured_queries
+        if any(table in q["sql"] for table in ("auth_user", "auth_permission", "accounts_staffprofile"))
+    ]
+    # One statement: the token with its owner's is_active, checked on every request.
+    assert len(about_the_user) == 1 and "accounts_apitoken" in about_the_user[0]
+
+
+def test_a_team_change_reaches_the_token_within_a_minute(client, token, alice, north, south, monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(api_module, "_clock", lambda: now[0])
+    assert post(client, token, complaint()).status_code == 201
+    make_staff("alice", Role.FRONTLINE, south)
+    now[0] += api_module.PERMISSIONS_TTL_SECONDS + 1
+    response = client.get("/api/v1/cases?team=south", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200 and response.json()["count"] == 0  # no South case yet, but allowed
+    assert post(client, token, complaint(team="south")).status_code == 201
+    assert Case.objects.filter(team=south).count() == 1
+
+
+def test_a_request_changing_its_user_does_not_change_the_remembered_one(client, token, alice):
+    post(client, token, complaint())
+    remembered = next(iter(api_module._owners.values()))[1]
+    request = type("Request", (), {})()
+    found = api_module.BearerToken().authenticate(request, token)
+    assert found is not None and found.user == alice
+    found.user.first_name = "Mallory"
+    assert remembered.first_name != "Mallory"
 
 
 def test_a_tokens_last_use_is_written_at_most_once_a_minute(client, token):
