@@ -7,6 +7,7 @@ timelines, clocks and the audit log agree exactly as they would for real work.
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,16 +22,19 @@ from django.utils import timezone
 
 from makegood.accounts.models import Role, Team
 from makegood.accounts.services import api_token_issue, staff_create_or_update, team_get_or_create
-from makegood.cases.models import Case
+from makegood.cases.models import Case, Status
 from makegood.cases.services import case_add_customer_message, case_record_response, case_resolve, case_take_ownership
 from makegood.causes.demo import demo_cause_set
 from makegood.demo import content
 from makegood.demo.builders import PlannedCase, StepKind, demo_plan
+from makegood.demo.grants import demo_escalation_waiting, demo_remedies_settle
+from makegood.demo.handoffs import demo_handoff
 from makegood.demo.payments import demo_payment_open, demo_payment_paid
 from makegood.followup.models import FollowUp, State
 from makegood.intake.opening import case_open
 from makegood.remedies.catalogs import catalog_load
 from makegood.remedies.loss import case_loss_record
+from makegood.remedies.models import Payment
 
 DEFAULT_SEED = 2026
 DEFAULT_CASES = 300
@@ -128,7 +132,9 @@ def _staff(teams: dict[str, Team]) -> dict[str, User]:
     return users
 
 
-def _load_case(planned: PlannedCase, *, teams: dict[str, Team], users: dict[str, User]) -> Case:
+def _load_case(
+    planned: PlannedCase, *, teams: dict[str, Team], users: dict[str, User], rng: random.Random, now: datetime
+) -> Case:
     case = case_open(
         channel=planned.channel,
         customer_name=planned.customer.name,
@@ -142,32 +148,59 @@ def _load_case(planned: PlannedCase, *, teams: dict[str, Team], users: dict[str,
         created_by=users[planned.created_by] if planned.created_by else None,
         received_at=planned.received_at,
     )
-    payment = None
-    for step in planned.steps:
+    payments: list[Payment] = []
+    # Whoever took the case over in another team (handoffs.py) answers and resolves it from then on.
+    taken_over_by: User | None = None
+    last_at = planned.received_at
+    for i, step in enumerate(planned.steps):
+        actor = taken_over_by or (users[step.actor] if step.actor else None)
         if step.kind is StepKind.OWN:
-            case = case_take_ownership(case=case, user=users[step.actor], at=step.at)
+            assert actor is not None
+            case = case_take_ownership(case=case, user=actor, at=step.at)
             if planned.loss_kind:
                 # The owner records what the customer lost as they take the case.
                 case = case_loss_record(
                     case=case,
-                    user=users[step.actor],
+                    user=actor,
                     loss_kind=planned.loss_kind,
                     severity=planned.severity,
                     loss_amount=planned.loss_amount,
                     business_at_fault=planned.business_at_fault,
                     at=step.at,
                 )
-                payment = demo_payment_open(case=case, owner=users[step.actor], at=step.at)
+                payment = demo_payment_open(case=case, owner=actor, at=step.at)
+                payments += [payment] if payment is not None else []
+            later = planned.steps[i + 1].at if i + 1 < len(planned.steps) else None
+            taken_over_by = demo_handoff(
+                case=case,
+                complaint=planned.kind,
+                owner=actor,
+                teams=teams,
+                users=users,
+                rng=rng,
+                owned_at=step.at,
+                next_at=later,
+                resolved_later=planned.status == Status.RESOLVED,
+                now=now,
+            )
+            case = Case.objects.get(pk=case.pk)
         elif step.kind is StepKind.RESPOND:
-            case_record_response(case=case, user=users[step.actor], kind=step.response_kind, body=step.body, at=step.at)
+            assert actor is not None
+            case_record_response(case=case, user=actor, kind=step.response_kind, body=step.body, at=step.at)
         elif step.kind is StepKind.MESSAGE:
             case_add_customer_message(case=case, body=step.body, at=step.at)
         else:
+            assert actor is not None
+            settled = demo_remedies_settle(case=case, owner=actor, users=users, rng=rng, after=last_at, before=step.at)
+            payments += settled
             # Resolving needs a root cause (causes/demo.py), as it does for staff.
-            demo_cause_set(case=case, kind=planned.kind, user=users[step.actor], at=step.at)
-            if payment is not None:
+            demo_cause_set(case=case, kind=planned.kind, user=actor, at=step.at)
+            for payment in payments:
                 demo_payment_paid(payment=payment, resolved_at=step.at)
-            case = case_resolve(case=case, user=users[step.actor], resolution=step.body, at=step.at)
+            case = case_resolve(case=case, user=actor, resolution=step.body, at=step.at)
+        last_at = step.at
+    if case.is_open and case.owner is not None:
+        demo_escalation_waiting(case=case, owner=case.owner, users=users, rng=rng, after=last_at, now=now)
     return case
 
 
@@ -207,7 +240,8 @@ def demo_load(*, seed: int = DEFAULT_SEED, cases: int = DEFAULT_CASES, now: date
         teams = _teams()
         users = _staff(teams)
         token = api_token_issue(user=users[content.INTEGRATION_USERNAME], name=content.INTEGRATION_TOKEN_NAME)
-        loaded = [_load_case(planned, teams=teams, users=users) for planned in plan]
+        rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
+        loaded = [_load_case(planned, teams=teams, users=users, rng=rng, now=now) for planned in plan]
         _follow_ups_due_soon(now)
     ids = [case.pk for case in loaded]
     rows = Case.objects.filter(pk__in=ids).values_list("channel", "status")

@@ -107,6 +107,52 @@ def test_results_are_filtered_by_status_team_and_channel(bob, north, cases):
     assert refs(case_search(bob, "the", filters=SearchFilters(status="resolved"))) == []
 
 
+def test_the_filters_follow_a_case_that_changes_status_team_or_channel(alice, bob, north, south, cases):
+    """The filters are words of the index's document: a change to the case writes them again."""
+    from makegood.accounts.models import Role
+    from makegood.cases.models import Case
+    from makegood.cases.tests.factories import make_staff
+
+    kettle = cases["kettle"]
+    case_take_ownership(case=kettle, user=alice)  # new -> open
+    assert refs(case_search(bob, "leaks", filters=SearchFilters(status="new"))) == []
+    assert refs(case_search(bob, "leaks", filters=SearchFilters(status="open"))) == [kettle.reference]
+    Case.objects.filter(pk=kettle.pk).update(channel="chat", transfer_team=south)
+    assert refs(case_search(bob, "leaks", filters=SearchFilters(channel="web"))) == []
+    assert refs(case_search(bob, "leaks", filters=SearchFilters(channel="chat"))) == [kettle.reference]
+    Case.objects.filter(pk=kettle.pk).update(team=south)
+    owner = make_staff("olga", Role.PROCESS_OWNER)
+    assert refs(case_search(owner, "base", filters=SearchFilters(team=north.slug))) == []
+    assert refs(case_search(owner, "base", filters=SearchFilters(team=south.slug))) == [kettle.reference]
+    assert refs(case_search(bob, "leaks", filters=SearchFilters(team="no-such-team"))) == []
+
+
+def test_the_index_finds_exactly_the_cases_each_person_may_see(alice, bob, charlie, north, south):
+    """Who may see a case is also words of the index (`visibility_tags`): for every role, words
+    find the same cases as `cases_visible_to` allows, no more and no fewer."""
+    from makegood.accounts.models import Role
+    from makegood.cases.handoffs import case_transfer
+    from makegood.cases.models import Case
+    from makegood.cases.selectors import cases_visible_to
+    from makegood.cases.tests.factories import make_staff
+
+    make_case(story="A gasket leak at the north shop.", team=north)
+    make_case(story="A gasket leak in the south.", team=south)
+    make_case(story="A gasket leak filed by Alice for the south.", team=south, created_by=alice)
+    owned = make_case(story="A gasket leak in the south that Alice took.", team=south)
+    Case.objects.filter(pk=owned.pk).update(owner=alice)
+    moving = make_case(story="A gasket leak on its way from the south to the north.", team=south)
+    case_transfer(case=moving, user=make_staff("sue", Role.MANAGER, south), to_team=north, reason="Theirs.")
+    unrouted = make_case(story="A gasket leak nobody routed.", team=south)
+    Case.objects.filter(pk=unrouted.pk).update(team=None)
+    owner = make_staff("olga", Role.PROCESS_OWNER)
+    for person in (alice, bob, charlie, owner):
+        fresh = User.objects.get(pk=person.pk)
+        expected = set(cases_visible_to(fresh).filter(story__contains="gasket").values_list("pk", flat=True))
+        assert {c.pk for c in case_search(fresh, "gasket").cases} == expected, person.username
+        assert expected  # everyone sees some of them
+
+
 def test_a_process_owner_finds_every_teams_cases_filtered_by_team(cases, south):
     from makegood.accounts.models import Role
     from makegood.cases.tests.factories import make_staff

@@ -8,9 +8,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from makegood.cases.models import Case
 from makegood.demo import content
+from makegood.demo.followups import demo_followups_load
+from makegood.demo.outbox import demo_outbox_settle, outbox_mark
 from makegood.demo.purchases import demo_purchases_load
 from makegood.demo.services import DEFAULT_CASES, DEFAULT_SEED, DemoLogin, demo_load, demo_logins
 from makegood.improvement.demo import improvement_demo_load
@@ -51,11 +54,16 @@ class Command(BaseCommand):
                 )
             return
         started = time.monotonic()
+        outbox_before = outbox_mark()
         loaded = demo_load(seed=options["seed"], cases=cases)
+        # Follow-up answers that reopen a case or bring a suggestion (before the owners' other calls).
+        followups = demo_followups_load()
         # The year of history is shaped around the default demo's 90 days (improvement/demo.py).
         loop = improvement_demo_load() if cases == DEFAULT_CASES and not options["no_history"] else {}
         # What the till recorded before and after each complaint (the insights' loyalty pages).
         purchases = demo_purchases_load()
+        # The past's e-mails were "sent" back then: the worker sends only the last hour's.
+        demo_outbox_settle(after=outbox_before, now=timezone.now())
         elapsed = time.monotonic() - started
         channels = ", ".join(f"{name} {n}" for name, n in sorted(loaded.cases_by_channel.items()))
         statuses = ", ".join(f"{name} {n}" for name, n in sorted(loaded.cases_by_status.items()))
@@ -67,6 +75,11 @@ class Command(BaseCommand):
         )
         if loaded.case_count:
             self.stdout.write(f"  by channel: {channels}\n  by status:  {statuses}")
+        if followups["reopened"] or followups["suggestions"]:
+            self.stdout.write(
+                f"  {followups['reopened']} reopened by the customer's follow-up answer, "
+                f"{followups['suggestions']} suggestions from follow-up calls"
+            )
         if loop.get("history"):
             self.stdout.write(
                 f"  and a year of history ({loop['history']} past complaints with their causes) for /improvement/"
