@@ -18,6 +18,7 @@ def test_the_top_bar_search_finds_a_case_and_a_reference_opens_it(page: Page, li
     case = make_case(customer_name="Dana Whitfield", story="The sofa arrived with a torn cushion.", team=team)
     make_case(customer_name="Sam Other", customer_email="sam@example.com", story="A late parcel.", team=team)
     page.set_default_timeout(10_000)
+    page.set_default_navigation_timeout(30_000)  # the live server's first page, on a busy machine
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("User name").fill("erin")
     page.get_by_label("Password").fill("pw-erin")
@@ -47,6 +48,7 @@ def test_slash_puts_the_cursor_in_the_search_box_and_a_typed_reference_opens_the
     make_staff("erin", Role.FRONTLINE, team, first_name="Erin", last_name="Frost")
     case = make_case(customer_name="Dana Whitfield", story="The sofa arrived with a torn cushion.", team=team)
     page.set_default_timeout(10_000)
+    page.set_default_navigation_timeout(30_000)  # the live server's first page, on a busy machine
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("User name").fill("erin")
     page.get_by_label("Password").fill("pw-erin")
