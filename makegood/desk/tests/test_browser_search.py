@@ -63,6 +63,7 @@ def test_slash_puts_the_cursor_in_the_search_box_and_a_typed_reference_opens_the
     page.keyboard.type(case.reference)
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{live_server.url}/cases/{case.reference}/")
+    page.wait_for_load_state()  # the URL changes before the case page's scripts have run
 
     # On the case page too, and a slash typed into a text field stays a slash.
     page.keyboard.press("/")
