@@ -317,10 +317,12 @@ def followup_give_up(*, follow_up: FollowUp, at: datetime | None = None) -> Foll
 def followup_email_failed(*, follow_up_id: int, message_id: int, purpose: str, error: str) -> None:
     """The outbox gave up on one of the follow-up's e-mails: say so on the case, where the owner
     sees it, and stop waiting for what that e-mail was to bring."""
-    follow_up = FollowUp.objects.filter(pk=follow_up_id, pending_email_id=message_id).first()
+    follow_up = FollowUp.objects.filter(pk=follow_up_id).first()
     if follow_up is None:
-        return  # the follow-up moved on meanwhile
+        return
     follow_up = _lock(follow_up)
+    if follow_up.pending_email_id != message_id:
+        return  # the follow-up moved on meanwhile (checked under the lock)
     at = timezone.now()
     tries = f"after {EMAIL_ATTEMPTS} attempts"
     if purpose == SURVEY:
