@@ -43,6 +43,7 @@ from makegood.followup.models import FollowUp, FollowUpAnswer, Outcome, State
 from makegood.insights.bulk import rows_write
 from makegood.insights.daily import days_refresh, local_days
 from makegood.insights.models import DAYS_SOURCE, CaseFigures, RollupState
+from makegood.insights.previous import previous_refresh
 from makegood.remedies.models import Escalation, Grant, Purpose
 
 CHUNK = 2000
@@ -53,7 +54,8 @@ TIMELINE_KINDS = (*RESPONSES, EventKind.OWNERSHIP_TAKEN, EventKind.STATUS_CHANGE
 NEXT_CONTACT_LOOKBACK = timedelta(days=120)
 ZERO = Decimal(0)
 
-COLUMNS = [f.name for f in CaseFigures._meta.concrete_fields]
+# Every column but the links to the customer's previous cases (`previous.py` writes those after).
+COLUMNS = [f.name for f in CaseFigures._meta.concrete_fields if not f.name.startswith("previous_")]
 
 
 @dataclass
@@ -142,8 +144,13 @@ def figures_refresh(*, full: bool = False, case_ids: Iterable[int] | None = None
         ids = _with_earlier_cases_of_customers(ids)
     ordered = sorted(ids)
     received: set[datetime] = set()
+    customers: set[int] = set()
     for start in range(0, len(ordered), CHUNK):
-        received |= _refresh_chunk(ordered[start : start + CHUNK], now=started)
+        chunk_received, chunk_customers = _refresh_chunk(ordered[start : start + CHUNK], now=started)
+        received |= chunk_received
+        customers |= chunk_customers
+    # Each case's previous case of its customer: every customer whose cases changed, whole.
+    previous_refresh(None if full else customers)
     # The days those cases fall on, summed again (every day on a full refresh, or the first time).
     if full or not RollupState.objects.filter(source=DAYS_SOURCE).exists():
         days_refresh()
@@ -176,8 +183,9 @@ class CaseRow(NamedTuple):
 
 
 @transaction.atomic
-def _refresh_chunk(ids: list[int], *, now: datetime) -> set[datetime]:
-    """Recompute and write the figures of these cases; returns their receipt times (for the days)."""
+def _refresh_chunk(ids: list[int], *, now: datetime) -> tuple[set[datetime], set[int]]:
+    """Recompute and write the figures of these cases; returns their receipt times (for the days)
+    and their customers."""
     cases = [
         CaseRow(*row)
         for row in Case.objects.filter(pk__in=ids).values_list(
@@ -251,7 +259,7 @@ def _refresh_chunk(ids: list[int], *, now: datetime) -> set[datetime]:
             )
         )
     rows_write(CaseFigures, COLUMNS, ([row[c] for c in COLUMNS] for row in rows), conflict="case")
-    return {case.received_at for case in cases}
+    return {case.received_at for case in cases}, customers
 
 
 def _figures_of(
