@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
@@ -75,6 +76,7 @@ def local_days(moments: Iterable[datetime]) -> set[date]:
     return {timezone.localtime(m).date() for m in moments}
 
 
+@transaction.atomic  # readers never see a day removed and not yet written; one commit, not one a row
 def days_refresh(days: Iterable[date] | None = None) -> int:
     """Rewrite the rollup rows of `days` (every day when None) from CaseFigures. Returns rows written."""
     figures = CaseFigures.objects.all()

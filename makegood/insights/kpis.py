@@ -9,14 +9,13 @@ there is nothing to divide by (an empty tile says "no data", not 0%).
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -31,84 +30,13 @@ from makegood.insights.figures import (
     figure_q,
 )
 from makegood.insights.models import CaseFigures, DailyFigures
+from makegood.insights.previous import repeat_cases
+from makegood.insights.ranks import indexed_first, percentiles
 from makegood.insights.scope import Filters, Scope, daily_for, figures_for
 
 
 def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
-
-
-# The index that walks each ranked column in order (with the receipt time, for the period).
-ORDERED_INDEXES = {
-    ("first_response_seconds", "channel"): "figures_channel_response_idx",
-    ("first_response_seconds", None): "figures_response_idx",
-    ("resolution_seconds", None): "figures_resolution_idx",
-}
-
-
-def _value_at(rows: QuerySet[Any, Any], column: str, by: str | None) -> Any:
-    """The one value of `rows` (an ordered slice). SQLite's planner would rather take the period's
-    range on `received_at` and sort every row of it (EXPLAIN QUERY PLAN: "USE TEMP B-TREE FOR ORDER
-    BY", seconds for a year of a million cases); told to walk the ordered index, it stops at the rank."""
-    index = ORDERED_INDEXES.get((column, by))
-    if index is None:
-        return rows.first()
-    row = _indexed(rows, index)
-    return row[0] if row else None
-
-
-def _indexed(rows: QuerySet[Any, Any], index: str) -> tuple[Any, ...] | None:
-    """The first row of `rows`, read through `index` on SQLite (`INDEXED BY`; PostgreSQL's planner
-    finds it itself)."""
-    if connection.vendor != "sqlite":
-        # Not `first()`: on a grouped query its ordering by id would split the groups.
-        first = next(iter(rows[:1]), None)
-        return None if first is None else (first if isinstance(first, tuple) else (first,))
-    sql, params = rows.query.sql_with_params()
-    table = connection.ops.quote_name(CaseFigures._meta.db_table)
-    # Built from this module's names and the ORM's own SQL, never from input.
-    sql = sql.replace(f"FROM {table}", f"FROM {table} INDEXED BY {index}", 1)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return tuple(row) if row else None
-
-
-def percentiles(
-    figures: QuerySet[CaseFigures],
-    column: str,
-    *,
-    by: str | None = None,
-    points: Iterable[float] = (0.5, 0.9),
-    counts: Mapping[Any, int] | None = None,
-) -> dict[Any, dict[float, float]]:
-    """Nearest-rank percentiles of `column` (its non-null values), per value of `by`: in the database.
-
-    The count per group (one query, unless the rollup gave `counts`), then for each wanted rank the
-    value at that rank (`ORDER BY column OFFSET rank - 1`, one query each): the indexes on the
-    column walk the values in order, so nothing is sorted and no row comes back but the answer.
-    """
-    present = figures.filter(**{f"{column}__isnull": False})
-    if counts is None:
-        counts = (
-            {r[by]: r["n"] for r in present.values(by).annotate(n=Count("pk")).order_by()}
-            if by
-            else {None: present.count()}
-        )
-    result: dict[Any, dict[float, float]] = {}
-    for key, n in counts.items():
-        if not n:
-            continue
-        ranks: dict[int, list[float]] = {}
-        for p in points:
-            ranks.setdefault(max(1, math.ceil(p * n)), []).append(p)
-        group = present.filter(**{by: key}) if by else present
-        for rank, wanted in ranks.items():
-            value = _value_at(group.order_by(column).values_list(column, flat=True)[rank - 1 : rank], column, by)
-            if value is not None:
-                for point in wanted:
-                    result.setdefault(key, {})[point] = value
-    return result
 
 
 @dataclass
@@ -275,7 +203,9 @@ def satisfaction_by_resolver(
     return total, resolvers
 
 
-def _counts(figures: QuerySet[CaseFigures], daily: QuerySet[DailyFigures] | None, repeat_days: int) -> dict[str, int]:
+def _counts(
+    figures: QuerySet[CaseFigures], daily: QuerySet[DailyFigures] | None, repeat_days: int, since: datetime | None
+) -> dict[str, int]:
     """The dashboard's counts: summed over the rollup's days, or counted case by case."""
     q = figure_q
     if daily is not None:
@@ -294,6 +224,13 @@ def _counts(figures: QuerySet[CaseFigures], daily: QuerySet[DailyFigures] | None
         )
         sums = daily.aggregate(**{f"n_{c}": Sum(c) for c in columns})
         counts = {c: sums[f"n_{c}"] or 0 for c in columns}
+        if since is not None:
+            # Every case of the period: its customers are its cases less their repeats (previous.py).
+            row = indexed_first(repeat_cases(figures, since), "figures_previous_resolved_idx")
+            repeats, repeats_reopened = row if row else (0, 0)
+            counts["customers"] = counts["ever_resolved"] - repeats
+            counts["customers_reopened"] = counts["reopened"] - repeats_reopened
+            return counts
         # Distinct customers do not add up over days: counted over the cases, from an index alone.
         distinct = (
             figures.annotate(one=Value(1))
@@ -305,7 +242,7 @@ def _counts(figures: QuerySet[CaseFigures], daily: QuerySet[DailyFigures] | None
             .values_list("n_customers", "n_reopened")
             .order_by()
         )
-        row = _indexed(distinct, "figures_received_customer_idx")
+        row = indexed_first(distinct, "figures_received_customer_idx")
         counts["customers"], counts["customers_reopened"] = row if row else (0, 0)
         return counts
     return figures.aggregate(
@@ -329,7 +266,14 @@ def kpis_for(scope: Scope, filters: Filters, *, repeat_days: int = REPEAT_CONTAC
     """The dashboard's figures for a person's scope and filters, from the rollup where it serves."""
     # The rollup counts "no repeat contact" over the default days only; other days count the cases.
     daily = daily_for(scope, filters) if repeat_days == REPEAT_CONTACT_DAYS else None
-    return kpis_compute(figures_for(scope, filters), months=filters.period.months, repeat_days=repeat_days, daily=daily)
+    whole = scope.level == "all" and not (filters.team or filters.location or filters.channel or filters.cause)
+    return kpis_compute(
+        figures_for(scope, filters),
+        months=filters.period.months,
+        repeat_days=repeat_days,
+        daily=daily,
+        period_start=filters.period.start if whole else None,
+    )
 
 
 def kpis_compute(
@@ -338,10 +282,12 @@ def kpis_compute(
     months: int,
     repeat_days: int = REPEAT_CONTACT_DAYS,
     daily: QuerySet[DailyFigures] | None = None,
+    period_start: datetime | None = None,
 ) -> Kpis:
-    """Every figure of the dashboard over `figures`; `daily`, the same cases' rollup rows, if it serves."""
+    """Every figure of the dashboard over `figures`; `daily`, the same cases' rollup rows, if it serves;
+    `period_start` when `figures` are every case received since then (no filter, every team)."""
     response, overall = response_by_channel(figures, daily)
-    counts = _counts(figures, daily, repeat_days)
+    counts = _counts(figures, daily, repeat_days, period_start)
     resolution_points = percentiles(figures, "resolution_seconds", counts={None: counts["resolution_timed"]}).get(
         None, {}
     )

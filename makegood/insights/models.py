@@ -57,6 +57,12 @@ class CaseFigures(models.Model):
     satisfaction = models.PositiveSmallIntegerField(null=True, blank=True)
     confirmed_resolved = models.BooleanField(null=True, blank=True)
     ever_dissatisfied = models.BooleanField(default=False)
+    # The receipt time of the same customer's previous case (by receipt, then id) that was resolved
+    # at least once / reopened within 30 days, on cases that are so themselves (None on the
+    # customer's first such case and on the others). Distinct customers of a period's cases are
+    # then its cases less those whose previous one falls in the period too (`previous.py`).
+    previous_resolved_at = models.DateTimeField(null=True, blank=True)
+    previous_reopened_at = models.DateTimeField(null=True, blank=True)
     compensation_cost = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, default=0)
     compensation_value = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, default=0)
     restitution_cost = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, default=0)
@@ -73,14 +79,19 @@ class CaseFigures(models.Model):
             models.Index(fields=["owner", "received_at"], name="figures_owner_received_idx"),
             models.Index(fields=["customer", "received_at"], name="figures_customer_idx"),
             models.Index(fields=["resolved_at"], name="figures_resolved_idx"),
-            # Nearest-rank percentiles read the n-th value in order (kpis.percentiles): these walk
+            # Nearest-rank percentiles read the n-th value in order (ranks.percentiles): these walk
             # the values in order, with the receipt time beside them for the period's filter.
             models.Index(
                 fields=["channel", "first_response_seconds", "received_at"], name="figures_channel_response_idx"
             ),
             models.Index(fields=["first_response_seconds", "received_at"], name="figures_response_idx"),
             models.Index(fields=["resolution_seconds", "received_at"], name="figures_resolution_idx"),
-            # Distinct customers in a period (the reopen rate by customers): read from the index alone.
+            # Distinct customers in a period (the reopen rate by customers): read from the index alone,
+            # by counting the customers' repeat cases (every team, no filter) or the distinct ones.
+            models.Index(
+                fields=["previous_resolved_at", "received_at", "previous_reopened_at"],
+                name="figures_previous_resolved_idx",
+            ),
             models.Index(
                 fields=["received_at", "customer", "first_resolved_at", "reopens_within_30_days"],
                 name="figures_received_customer_idx",

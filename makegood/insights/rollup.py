@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
@@ -43,9 +44,12 @@ from makegood.followup.models import FollowUp, FollowUpAnswer, Outcome, State
 from makegood.insights.bulk import rows_write
 from makegood.insights.daily import days_refresh, local_days
 from makegood.insights.models import DAYS_SOURCE, CaseFigures, RollupState
+from makegood.insights.previous import previous_refresh
 from makegood.remedies.models import Escalation, Grant, Purpose
 
 CHUNK = 2000
+FULL_COMMIT = 20_000
+FULL_CACHE_KIB = 256 * 1024
 REOPEN_WINDOW = timedelta(days=30)
 RESPONSES = (EventKind.REPLY_SENT, EventKind.CONTACT)
 TIMELINE_KINDS = (*RESPONSES, EventKind.OWNERSHIP_TAKEN, EventKind.STATUS_CHANGED, EventKind.REOPENED)
@@ -53,7 +57,8 @@ TIMELINE_KINDS = (*RESPONSES, EventKind.OWNERSHIP_TAKEN, EventKind.STATUS_CHANGE
 NEXT_CONTACT_LOOKBACK = timedelta(days=120)
 ZERO = Decimal(0)
 
-COLUMNS = [f.name for f in CaseFigures._meta.concrete_fields]
+# Every column but the links to the customer's previous cases (`previous.py` writes those after).
+COLUMNS = [f.name for f in CaseFigures._meta.concrete_fields if not f.name.startswith("previous_")]
 
 
 @dataclass
@@ -103,19 +108,24 @@ def touched_case_ids(since: datetime | None) -> tuple[set[int], dict[str, int]]:
 
 
 def _with_earlier_cases_of_customers(ids: set[int]) -> set[int]:
-    """A new case changes the "next contact" of its customer's earlier cases."""
+    """A new case changes the "next contact" of its customer's earlier cases (one query a chunk)."""
     found = set(ids)
     id_list = list(ids)
     for start in range(0, len(id_list), CHUNK):
         chunk = id_list[start : start + CHUNK]
+        received: dict[int, list[datetime]] = defaultdict(list)
         for customer_id, received_at in Case.objects.filter(pk__in=chunk).values_list("customer_id", "received_at"):
-            found |= set(
-                Case.objects.filter(
-                    customer_id=customer_id,
-                    received_at__gte=received_at - NEXT_CONTACT_LOOKBACK,
-                    received_at__lt=received_at,
-                ).values_list("pk", flat=True)
-            )
+            received[customer_id].append(received_at)
+        if not received:
+            continue
+        moments = [at for ats in received.values() for at in ats]
+        for pk, customer_id, at in Case.objects.filter(
+            customer_id__in=list(received),
+            received_at__gte=min(moments) - NEXT_CONTACT_LOOKBACK,
+            received_at__lt=max(moments),
+        ).values_list("pk", "customer_id", "received_at"):
+            if any(later - NEXT_CONTACT_LOOKBACK <= at < later for later in received[customer_id]):
+                found.add(pk)
     return found
 
 
@@ -142,8 +152,22 @@ def figures_refresh(*, full: bool = False, case_ids: Iterable[int] | None = None
         ids = _with_earlier_cases_of_customers(ids)
     ordered = sorted(ids)
     received: set[datetime] = set()
-    for start in range(0, len(ordered), CHUNK):
-        received |= _refresh_chunk(ordered[start : start + CHUNK], now=started)
+    customers: set[int] = set()
+    # A full refresh commits every FULL_COMMIT cases: each commit writes every index page its rows
+    # touched, and a million cases in small commits rewrote the same pages hundreds of times.
+    per_commit = FULL_COMMIT if full else CHUNK
+    with _roomy_cache(full):
+        for first in range(0, len(ordered), per_commit):
+            with transaction.atomic():
+                for start in range(first, min(first + per_commit, len(ordered)), CHUNK):
+                    # Every case from the first id to the last, on a full refresh: read by range.
+                    chunk_received, chunk_customers = _refresh_chunk(
+                        ordered[start : start + CHUNK], now=started, whole=full
+                    )
+                    received |= chunk_received
+                    customers |= chunk_customers
+    # Each case's previous case of its customer: every customer whose cases changed, whole.
+    previous_refresh(None if full else customers)
     # The days those cases fall on, summed again (every day on a full refresh, or the first time).
     if full or not RollupState.objects.filter(source=DAYS_SOURCE).exists():
         days_refresh()
@@ -175,12 +199,37 @@ class CaseRow(NamedTuple):
     reopen_count: int
 
 
+@contextmanager
+def _roomy_cache(full: bool) -> Iterator[None]:
+    """SQLite keeps 2 MB of pages by default: a full refresh writes a dozen indexes of every case,
+    so it gets FULL_CACHE_KIB while it runs (PostgreSQL's buffers are the server's)."""
+    if not full or connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size = -{FULL_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {before}")
+
+
 @transaction.atomic
-def _refresh_chunk(ids: list[int], *, now: datetime) -> set[datetime]:
-    """Recompute and write the figures of these cases; returns their receipt times (for the days)."""
+def _refresh_chunk(ids: list[int], *, now: datetime, whole: bool = False) -> tuple[set[datetime], set[int]]:
+    """Recompute and write the figures of these cases; returns their receipt times (for the days)
+    and their customers. `whole`: `ids` are every case from the first to the last (read by range)."""
+
+    def of(field: str) -> Q:
+        if whole:
+            return Q(**{f"{field}__gte": ids[0], f"{field}__lte": ids[-1]})
+        return Q(**{f"{field}__in": ids})
+
     cases = [
         CaseRow(*row)
-        for row in Case.objects.filter(pk__in=ids).values_list(
+        for row in Case.objects.filter(of("pk")).values_list(
             "pk",
             "received_at",
             "channel",
@@ -195,29 +244,29 @@ def _refresh_chunk(ids: list[int], *, now: datetime) -> set[datetime]:
     ]
     timeline: dict[int, list[tuple[str, datetime, int | None, Any]]] = defaultdict(list)
     for case_id, kind, at, actor_id, data in (
-        CaseEvent.objects.filter(case_id__in=ids, kind__in=TIMELINE_KINDS)
+        CaseEvent.objects.filter(of("case_id"), kind__in=TIMELINE_KINDS)
         .order_by("at", "pk")
         .values_list("case_id", "kind", "at", "actor_id", "data")
     ):
         timeline[case_id].append((kind, at, actor_id, data))
-    causes = dict(CaseCause.objects.filter(case_id__in=ids).values_list("case_id", "cause_id"))
-    escalated = set(Escalation.objects.filter(case_id__in=ids).values_list("case_id", flat=True))
-    approved = set(Grant.objects.filter(case_id__in=ids, authorized_by__isnull=False).values_list("case_id", flat=True))
+    causes = dict(CaseCause.objects.filter(of("case_id")).values_list("case_id", "cause_id"))
+    escalated = set(Escalation.objects.filter(of("case_id")).values_list("case_id", flat=True))
+    approved = set(Grant.objects.filter(of("case_id"), authorized_by__isnull=False).values_list("case_id", flat=True))
     money: dict[tuple[int, str], tuple[Decimal, Decimal]] = {
         (r["case_id"], r["purpose"]): (r["cost_sum"] or ZERO, r["value_sum"] or ZERO)
-        for r in Grant.objects.filter(case_id__in=ids)
+        for r in Grant.objects.filter(of("case_id"))
         .values("case_id", "purpose")
         .annotate(cost_sum=Sum("cost"), value_sum=Sum("value"))
         .order_by()
     }
     surveyed = set(
-        FollowUp.objects.filter(case_id__in=ids)
+        FollowUp.objects.filter(of("case_id"))
         .filter(Q(sent_at__isnull=False) | Q(state__in=[State.ANSWERED, State.NO_RESPONSE]))
         .values_list("case_id", flat=True)
     )
     answers: dict[int, list[tuple[bool, int, str]]] = defaultdict(list)
     for case_id, resolved, satisfaction, outcome in (
-        FollowUpAnswer.objects.filter(follow_up__case_id__in=ids)
+        FollowUpAnswer.objects.filter(of("follow_up__case_id"))
         .order_by("answered_at", "pk")
         .values_list("follow_up__case_id", "resolved", "satisfaction", "outcome")
     ):
@@ -251,7 +300,7 @@ def _refresh_chunk(ids: list[int], *, now: datetime) -> set[datetime]:
             )
         )
     rows_write(CaseFigures, COLUMNS, ([row[c] for c in COLUMNS] for row in rows), conflict="case")
-    return {case.received_at for case in cases}
+    return {case.received_at for case in cases}, customers
 
 
 def _figures_of(
