@@ -562,15 +562,22 @@ def list_times(server: Server, token: str) -> dict[str, dict[str, Any]]:
     base = server.base
     opener = logged_in(base)
     plain = urllib.request.build_opener()
-    times = {
-        "queue page (/queue/)": sample_server_times(opener, f"{base}/queue/", {}),
-        "queue rows (/queue/rows/, polled)": sample_server_times(opener, f"{base}/queue/rows/", {"HX-Request": "true"}),
-        "GET /api/v1/cases": sample_server_times(plain, f"{base}/api/v1/cases", {"Authorization": f"Bearer {token}"}),
+    pages = {
+        "queue page (/queue/)": (opener, f"{base}/queue/", {}),
+        "queue rows (/queue/rows/, polled)": (opener, f"{base}/queue/rows/", {"HX-Request": "true"}),
+        "GET /api/v1/cases": (plain, f"{base}/api/v1/cases", {"Authorization": f"Bearer {token}"}),
     }
-    for name, t in times.items():
+    times = {}
+    for name, (client, url, headers) in pages.items():
+        cpu_before = server.cpu_seconds()
+        t = times[name] = sample_server_times(client, url, headers)
+        # The workers' CPU (not the database server's): unlike the server time, it hardly moves
+        # with what else runs on the machine.
+        t["cpu_ms"] = (server.cpu_seconds() - cpu_before) * 1000 / (SERVER_TIME_SAMPLES + 2)
         print(
             f"  {name:36} server time median {t['median']:6.1f} ms, max {t['max']:6.1f} ms "
-            f"(wall median {t['wall_median']:.1f} ms, {t['bytes']:,} bytes)",
+            f"(wall median {t['wall_median']:.1f} ms, {t['bytes']:,} bytes; workers' CPU per request "
+            f"{t['cpu_ms']:.1f} ms; load average {os.getloadavg()[0]:.1f})",
             flush=True,
         )
     return times
@@ -670,8 +677,11 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
     for r in results:
         for cases, times in r["lists"].items():
             print(
-                f"{r['label']:10} lists at {cases:>9,} cases (server time median/max): "
-                + ", ".join(f"{name.split(' (')[0]} {t['median']:.0f}/{t['max']:.0f} ms" for name, t in times.items())
+                f"{r['label']:10} lists at {cases:>9,} cases (server time median/max, workers' CPU): "
+                + ", ".join(
+                    f"{name.split(' (')[0]} {t['median']:.0f}/{t['max']:.0f} ms, CPU {t['cpu_ms']:.0f} ms"
+                    for name, t in times.items()
+                )
             )
     sqlite = next((r for r in results if r["label"] == "SQLite"), None)
     postgres = next((r for r in results if r["label"] == "PostgreSQL"), None)
