@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/intake.py [--rounds 3] [--requests 3000] [--concurrency 8] [--cases 100000]
                                      [--list-cases 1000000] [--skip-pg] [--skip-sqlite] [--no-empty]
+                                     [--lists-only]
 
 For SQLite (a fresh WAL database file) and PostgreSQL (a fresh database on 127.0.0.1, dropped
 afterwards), this:
@@ -20,6 +21,9 @@ afterwards), this:
    prints each round's rate, p50/p99, server CPU per request, ratio to the floor and load average;
 5. loads cases up to `--list-cases` (printing progress) and reads the list times again;
 6. prints the medians of the rounds and the targets.
+
+`--lists-only` skips the intake rounds (and the empty database): the lists at `--cases` and at
+`--list-cases` only.
 
 Traffic goes only to 127.0.0.1; every loop and wait is bounded.
 """
@@ -449,9 +453,10 @@ def bulk_main(argv: list[str]) -> None:
         print("  loading: rebuilding the search index", file=sys.stderr, flush=True)
         search_index_create(connection)
     if connection.vendor == "postgresql":
-        # What autovacuum does by itself within a minute of such a load.
+        # What autovacuum does by itself within a minute of such a load (PostgreSQL 13 on vacuums
+        # after inserts too): the statistics, and the visibility map that index-only scans need.
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM (ANALYZE)")
     busiest = Case.objects.filter(team=teams[BUSIEST_TEAM])
     print(
         json.dumps(
@@ -557,15 +562,22 @@ def list_times(server: Server, token: str) -> dict[str, dict[str, Any]]:
     base = server.base
     opener = logged_in(base)
     plain = urllib.request.build_opener()
-    times = {
-        "queue page (/queue/)": sample_server_times(opener, f"{base}/queue/", {}),
-        "queue rows (/queue/rows/, polled)": sample_server_times(opener, f"{base}/queue/rows/", {"HX-Request": "true"}),
-        "GET /api/v1/cases": sample_server_times(plain, f"{base}/api/v1/cases", {"Authorization": f"Bearer {token}"}),
+    pages = {
+        "queue page (/queue/)": (opener, f"{base}/queue/", {}),
+        "queue rows (/queue/rows/, polled)": (opener, f"{base}/queue/rows/", {"HX-Request": "true"}),
+        "GET /api/v1/cases": (plain, f"{base}/api/v1/cases", {"Authorization": f"Bearer {token}"}),
     }
-    for name, t in times.items():
+    times = {}
+    for name, (client, url, headers) in pages.items():
+        cpu_before = server.cpu_seconds()
+        t = times[name] = sample_server_times(client, url, headers)
+        # The workers' CPU (not the database server's): unlike the server time, it hardly moves
+        # with what else runs on the machine.
+        t["cpu_ms"] = (server.cpu_seconds() - cpu_before) * 1000 / (SERVER_TIME_SAMPLES + 2)
         print(
             f"  {name:36} server time median {t['median']:6.1f} ms, max {t['max']:6.1f} ms "
-            f"(wall median {t['wall_median']:.1f} ms, {t['bytes']:,} bytes)",
+            f"(wall median {t['wall_median']:.1f} ms, {t['bytes']:,} bytes; workers' CPU per request "
+            f"{t['cpu_ms']:.1f} ms; load average {os.getloadavg()[0]:.1f})",
             flush=True,
         )
     return times
@@ -626,15 +638,17 @@ def bench_database(db: Database, args: argparse.Namespace, log_dir: Path) -> dic
     token = token.strip().splitlines()[-1].strip()
     result: dict[str, Any] = {"label": db.label, "intake": {}, "lists": {}}
     loaded = 0
-    sizes = sorted({0, args.cases} if args.empty else {args.cases})
+    sizes = sorted({0, args.cases} if args.empty and not args.lists_only else {args.cases})
     for size in sizes:
         if size > loaded:
             loaded = load_cases(env, size - loaded)["cases"]
-        print(f"-- {db.label}, intake at {size:,} cases loaded ({loaded:,} in the database)", flush=True)
+        what = "lists" if args.lists_only else "intake"
+        print(f"-- {db.label}, {what} at {size:,} cases loaded ({loaded:,} in the database)", flush=True)
         with gunicorn(env, log_dir, args.workers) as server:
             if size:
                 result["lists"][loaded] = list_times(server, token)
-            result["intake"][size] = intake_rounds(server, token, args, size)
+            if not args.lists_only:
+                result["intake"][size] = intake_rounds(server, token, args, size)
     if args.list_cases > loaded:
         # Cases and customers only: no list reads the timeline (six rows a case).
         loaded = load_cases(env, args.list_cases - loaded, events=False)["cases"]
@@ -663,8 +677,11 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
     for r in results:
         for cases, times in r["lists"].items():
             print(
-                f"{r['label']:10} lists at {cases:>9,} cases (server time median/max): "
-                + ", ".join(f"{name.split(' (')[0]} {t['median']:.0f}/{t['max']:.0f} ms" for name, t in times.items())
+                f"{r['label']:10} lists at {cases:>9,} cases (server time median/max, workers' CPU): "
+                + ", ".join(
+                    f"{name.split(' (')[0]} {t['median']:.0f}/{t['max']:.0f} ms, CPU {t['cpu_ms']:.0f} ms"
+                    for name, t in times.items()
+                )
             )
     sqlite = next((r for r in results if r["label"] == "SQLite"), None)
     postgres = next((r for r in results if r["label"] == "PostgreSQL"), None)
@@ -703,6 +720,9 @@ def main() -> None:
     parser.add_argument("--no-empty", dest="empty", action="store_false", help="skip intake on the empty database")
     parser.add_argument(
         "--list-cases", type=int, default=1_000_000, help="load up to this many cases for the lists (0: skip)"
+    )
+    parser.add_argument(
+        "--lists-only", action="store_true", help="no intake rounds: the lists at --cases and at --list-cases"
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument(

@@ -207,6 +207,28 @@ class Case(models.Model):
             models.Index(fields=["received_at"], name="case_received_idx"),
             models.Index(fields=["channel", "received_at"], name="case_channel_received_idx"),
             models.Index(fields=["external_id"], name="case_external_id_idx"),
+            # Every column the queue's views narrow on and count by (cases/queue_views.py), and
+            # that its high-priority step filters on, after the team and status: those read the
+            # index alone, never the table (`id` last for PostgreSQL's index-only scans; SQLite
+            # keeps it in every index anyway). Not a partial index of the open cases: SQLite
+            # uses one only when the query spells the statuses as constants, and Django passes
+            # them as parameters.
+            models.Index(
+                fields=[
+                    "team",
+                    "status",
+                    "channel",
+                    "detected_feeling",
+                    "owner",
+                    "first_responded_at",
+                    "first_response_due_at",
+                    "reopen_count",
+                    "priority",
+                    "is_repeat_failure",
+                    "id",
+                ],
+                name="case_queue_views_idx",
+            ),
             # The clock sweep (cases/breaches.py): only cases still waiting to be alerted or
             # breached are in these, so each sweep reads a few index entries, not the backlog.
             models.Index(

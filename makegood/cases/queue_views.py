@@ -9,6 +9,7 @@ a view of its own from its `AppConfig.ready()` (remedies: waiting on a manager):
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +19,7 @@ from django.db.models import Count, Q
 
 from makegood.accounts.models import Team
 from makegood.cases.models import OPEN_STATUSES, Channel, Feeling
-from makegood.cases.selectors import cases_visible_to
+from makegood.cases.selectors import team_cases_visible_to
 
 Narrowing = Callable[[User | AnonymousUser, datetime], Q]
 
@@ -87,26 +88,42 @@ class QueueViews:
 
 
 def queue_view_counts(user: User | AnonymousUser, *, team: Team | None, now: datetime, current: str) -> QueueViews:
-    """How many open cases of the team (None: the unrouted ones) each view holds: three queries however many views
-    (one conditional count for the named views, one per grouping for channels and feelings)."""
-    # No team: the unrouted cases (those in no team), as the queue shows them.
-    cases = cases_visible_to(user).filter(team=team, status__in=OPEN_STATUSES).order_by()
+    """How many open cases of the team (None: the unrouted ones) each view holds, in one query
+    however many views: the open cases grouped by channel and feeling (a few dozen groups at most),
+    each group with its count in every named view; a view's count is the sum over the groups.
+
+    With the whole team visible, the query reads the index `case_queue_views_idx` (every column a
+    view narrows on), never the table: `cases/tests/test_queue_views.py` pins that plan.
+    """
+    cases = team_cases_visible_to(user, team=team).filter(status__in=OPEN_STATUSES).order_by()
     named = _views_in_order()
-    counts = cases.aggregate(
-        all=Count("pk"), **{f"v_{i}": Count("pk", filter=view.narrowed(user, now)) for i, view in enumerate(named)}
+    in_view = [f"v_{i}" for i in range(len(named))]
+    groups = (
+        cases.values("channel", "detected_feeling")
+        .annotate(
+            n=Count("pk"),
+            **{key: Count("pk", filter=v.narrowed(user, now)) for key, v in zip(in_view, named, strict=True)},
+        )
+        .values_list("channel", "detected_feeling", "n", *in_view)
     )
-    views = [ViewLink(v.slug, v.label, counts[f"v_{i}"], v.slug == current) for i, v in enumerate(named)]
-    by_channel = {row["channel"]: row["n"] for row in cases.values("channel").annotate(n=Count("pk"))}
+    all_count, totals = 0, [0] * len(named)
+    by_channel: Counter[str] = Counter()
+    by_feeling: Counter[str] = Counter()
+    for channel, feeling, n, *counts in groups:
+        all_count += n
+        totals = [total + count for total, count in zip(totals, counts, strict=True)]
+        by_channel[channel] += n
+        if feeling:
+            by_feeling[feeling] += n
+    views = [ViewLink(v.slug, v.label, total, v.slug == current) for v, total in zip(named, totals, strict=True)]
     channels = [
         ViewLink(f"{CHANNEL_PREFIX}{value}", str(label), by_channel[value], current == f"{CHANNEL_PREFIX}{value}")
         for value, label in Channel.choices
-        if by_channel.get(value)
+        if by_channel[value]
     ]
-    feeling_rows = cases.exclude(detected_feeling="").values("detected_feeling").annotate(n=Count("pk"))
-    by_feeling = {row["detected_feeling"]: row["n"] for row in feeling_rows}
     feelings = [
         ViewLink(f"{FEELING_PREFIX}{value}", str(label), by_feeling[value], current == f"{FEELING_PREFIX}{value}")
         for value, label in Feeling.choices
-        if by_feeling.get(value)
+        if by_feeling[value]
     ]
-    return QueueViews(views=views, channels=channels, feelings=feelings, all_count=counts["all"])
+    return QueueViews(views=views, channels=channels, feelings=feelings, all_count=all_count)
