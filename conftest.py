@@ -2,6 +2,7 @@ import os
 import shutil
 
 import pytest
+from django.db import transaction
 
 # Playwright's sync API runs an event loop in the test thread; Django must still be allowed to
 # query from it (see ../shared/STACK.md).
@@ -24,3 +25,19 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
+
+
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup, django_db_blocker):
+    """Rows that a module's tests share, made once, as Django's `setUpTestData` does: inside a
+    transaction rolled back when the module ends; each test runs in a savepoint within it, so what
+    a test changes is gone for the next. Only for modules without transactional or live-server tests
+    (those need committed data), and each test still asks for `db`."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)

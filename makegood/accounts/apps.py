@@ -1,4 +1,6 @@
-from django.apps import AppConfig
+from typing import Any
+
+from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 
 
@@ -8,7 +10,14 @@ class AccountsConfig(AppConfig):
     verbose_name = "People and roles"
 
     def ready(self) -> None:
-        from makegood.accounts.services import roles_sync
-
         # Permissions exist only after every app has migrated, hence post_migrate, not a migration.
-        post_migrate.connect(roles_sync, dispatch_uid="makegood_roles_sync")
+        post_migrate.connect(_roles_sync_after_the_last_app, dispatch_uid="makegood_roles_sync")
+
+
+def _roles_sync_after_the_last_app(sender: AppConfig, **_: Any) -> None:
+    """post_migrate comes once per app (after every migrate, and after every flush of a
+    transactional test): the groups are synced once, when the last app's permissions exist."""
+    from makegood.accounts.services import roles_sync
+
+    if sender is [config for config in apps.get_app_configs() if config.models_module is not None][-1]:
+        roles_sync()

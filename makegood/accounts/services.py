@@ -14,15 +14,15 @@ from makegood.accounts.roles import ROLE_PERMISSIONS
 
 def roles_sync(**_: Any) -> None:
     """Make each role's group hold exactly the permissions listed for it (runs after migrate)."""
+    wanted = {dotted for perms in ROLE_PERMISSIONS.values() for dotted in perms}
+    labels = {dotted.split(".")[0] for dotted in wanted}
+    found = {
+        f"{perm.content_type.app_label}.{perm.codename}": perm
+        for perm in Permission.objects.filter(content_type__app_label__in=labels).select_related("content_type")
+    }
     for role, perms in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role.value)
-        wanted = []
-        for dotted in perms:
-            app_label, codename = dotted.split(".")
-            perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
-            if perm is not None:
-                wanted.append(perm)
-        group.permissions.set(wanted)
+        group.permissions.set([found[dotted] for dotted in perms if dotted in found])
 
 
 def team_get_or_create(name: str) -> Team:

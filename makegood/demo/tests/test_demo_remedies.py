@@ -21,8 +21,9 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 3, 17, 15, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def demo():
+@pytest.fixture(scope="module")
+def demo(module_transaction):
+    """Loaded once for the module; each test's changes are rolled back (see conftest.py)."""
     demo_load(seed=7, cases=40, now=NOW)
 
 

@@ -5,13 +5,11 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
-from django.db.models import F
 from django.utils import timezone
 
-from makegood.accounts.models import ApiToken, Role, Team
-from makegood.accounts.roles import role_of
+from makegood.accounts.models import ApiToken, Team
 from makegood.cases.kinds import EventKind
-from makegood.cases.models import AuditEntry, Case, CaseEvent, Channel, Status
+from makegood.cases.models import Case, CaseEvent, Channel, Status
 from makegood.cases.tests.factories import make_case
 from makegood.demo import content
 from makegood.demo.builders import demo_plan
@@ -55,75 +53,6 @@ def test_the_plan_has_repeat_customers_and_varied_stories(plan):
     assert any(n > 1 for n in customers.values())
     assert len({c.subject for c in plan}) >= 40
     assert len(content.COMPLAINTS) >= 40
-
-
-@pytest.mark.django_db
-def test_seeding_loads_the_plan_through_the_services_with_consistent_timelines():
-    loaded = demo_load(seed=7, cases=300, now=NOW)
-    plan = demo_plan(seed=7, cases=300, now=NOW)
-
-    cases = list(Case.objects.order_by("pk").select_related("customer"))
-    assert len(cases) == 300 == loaded.case_count
-    assert [(c.channel, c.status, c.story) for c in cases] == [(p.channel, p.status, p.story) for p in plan]
-    assert set(loaded.cases_by_channel) == set(Channel.values)
-    assert {Status.NEW, Status.OPEN, Status.RESOLVED} <= set(loaded.cases_by_status)
-    # Every case was acknowledged on arrival and audited; nothing happened in the future.
-    assert CaseEvent.objects.filter(kind=EventKind.ACKNOWLEDGED).count() == 300
-    assert AuditEntry.objects.filter(action="case.opened").count() == 300
-    assert not CaseEvent.objects.filter(at__gt=NOW).exists()
-    assert not AuditEntry.objects.filter(at__gt=NOW).exists()
-    # Owned cases have an owner who took them after they arrived; resolved ones were answered first.
-    for case in cases:
-        if case.status != Status.NEW:
-            assert case.owner is not None and case.owned_at >= case.received_at
-        if case.status == Status.RESOLVED:
-            assert case.first_responded_at is not None and case.resolved_at >= case.first_responded_at
-    responded = Case.objects.filter(first_responded_at__isnull=False)
-    breached = responded.filter(first_responded_at__gt=F("first_response_due_at")).count()
-    assert 0 < breached < responded.count()  # some within target, some not
-    assert CaseEvent.objects.filter(kind=EventKind.CUSTOMER_MESSAGE).exists()
-    assert Case.objects.values("customer").distinct().count() < 300  # repeat customers were matched
-
-
-@pytest.mark.django_db
-def test_the_newest_cases_are_fresh_and_unowned_so_the_queue_has_clocks_running():
-    demo_load(seed=7, cases=150, now=NOW)
-    fresh = Case.objects.filter(received_at__gt=NOW - timedelta(hours=1))
-    assert fresh.count() >= 5
-    assert set(fresh.values_list("status", flat=True)) == {Status.NEW}
-    assert not fresh.filter(owner__isnull=False).exists()
-    assert fresh.filter(first_response_due_at__gt=NOW).exists()
-
-
-@pytest.mark.django_db
-def test_web_and_email_cases_go_to_the_team_for_unrouted_complaints_and_store_visits_to_stores():
-    demo_load(seed=7, cases=80, now=NOW)
-    online = Team.objects.get(receives_unrouted=True)
-    assert online.name == "Online Desk"
-    # Unless the desk handed a complaint about a store's workshop or counter on to that store.
-    handed_on = CaseEvent.objects.filter(kind=EventKind.TRANSFER_ASKED).values("case")
-    written = Case.objects.filter(channel__in=[Channel.WEB, Channel.EMAIL]).exclude(pk__in=handed_on)
-    assert written.exists() and not written.exclude(team=online).exists()
-    assert not Case.objects.filter(channel=Channel.IN_PERSON, team=online).exists()
-
-
-@pytest.mark.django_db
-def test_staff_of_every_role_can_log_in_with_the_demo_password(client):
-    demo_load(seed=7, cases=0, now=NOW)
-    from django.contrib.auth.models import User
-
-    roles = {role_of(User.objects.get(username=s.username)) for s in content.STAFF}
-    assert roles == set(Role)
-    assert len(content.STAFF) == 12
-    assert client.login(username="priya", password=content.DEMO_PASSWORD)
-    assert not client.login(username=content.INTEGRATION_USERNAME, password=content.DEMO_PASSWORD)
-
-
-@pytest.mark.django_db
-def test_the_integration_gets_a_working_api_token():
-    loaded = demo_load(seed=7, cases=0, now=NOW)
-    token = ApiToken.find_active(loaded.api_token)
-    assert token is not None and token.user.username == content.INTEGRATION_USERNAME
 
 
 @pytest.mark.django_db(transaction=True)
@@ -177,112 +106,3 @@ def test_the_demo_offers_the_online_shops_remedies_and_keeps_the_other_catalogs_
     loaded = set(RemedyType.objects.values_list("catalog", flat=True))
     assert active == {"online_shop"}
     assert loaded == {"online_shop", "restaurant", "hotel"}
-
-
-@pytest.mark.django_db
-def test_on_first_use_every_report_and_queue_view_has_something_true_to_show(client):
-    """The default demo, as `./dev demo` loads it: each page a new user opens shows real rows."""
-    from django.contrib.auth.models import User
-
-    from makegood.cases.queue_views import queue_view_counts
-    from makegood.cases.selectors import incoming_transfers
-    from makegood.followup.models import FollowUpAnswer
-    from makegood.improvement.models import SuggestionGroup
-    from makegood.insights.kpis import kpis_compute
-    from makegood.insights.models import CaseFigures
-    from makegood.remedies.models import Escalation, EscalationStatus, Grant, Payment, PaymentStatus, Purpose
-
-    seed()
-    now = timezone.now()
-    managers = {u.username: u for u in User.objects.filter(username__in=["grace", "omar", "anya", "hannah"])}
-    client.force_login(User.objects.get(username="ellen"))
-
-    # The remedy report: restitution and compensation, some granted on a manager's approval.
-    page = client.get("/reports/remedies/")
-    assert page.status_code == 200
-    totals = page.context["totals"]
-    assert totals["grants"] > 100 and totals["restitution_cost"] > 0 and totals["compensation_cost"] > 0
-    resolved_with_grants = Case.objects.filter(grants__isnull=False, status__in=[Status.RESOLVED, Status.CLOSED])
-    assert resolved_with_grants.distinct().count() > 150
-    assert {Purpose.RESTITUTION, Purpose.COMPENSATION} <= set(Grant.objects.values_list("purpose", flat=True))
-    assert len(set(Grant.objects.values_list("kind", flat=True))) >= 5
-    approved = Grant.objects.filter(authorized_by__isnull=False)
-    assert approved.exists() and not approved.filter(authorized_by=F("granted_by")).exists()
-
-    # Payments: paid before their cases were resolved, and some still to make on open cases.
-    assert Payment.objects.filter(status=PaymentStatus.CONFIRMED).exists()
-    waiting = Payment.objects.filter(status=PaymentStatus.TO_PAY)
-    assert waiting.exists() and not waiting.exclude(case__status__in=[Status.NEW, Status.OPEN]).exists()
-    to_pay = waiting.select_related("case__team").first()
-    assert to_pay is not None
-    client.force_login(next(m for m in managers.values() if m.staff.team == to_pay.case.team))
-    page = client.get("/payments/")
-    assert page.status_code == 200 and to_pay.case.reference in page.content.decode()
-
-    # Approvals: decided ones behind the approved grants, and some waiting on a manager now.
-    assert Escalation.objects.filter(status=EscalationStatus.APPROVED).count() == approved.count()
-    pending = Escalation.objects.filter(status=EscalationStatus.PENDING)
-    assert pending.exists() and not pending.exclude(case__status=Status.OPEN).exists()
-    deciders = [m for m in managers.values() if pending.filter(case__team=m.staff.team).exists()]
-    assert deciders
-    client.force_login(deciders[0])
-    page = client.get("/approvals/")
-    assert page.status_code == 200 and pending.filter(case__team=deciders[0].staff.team)[0].case.reference in (
-        page.content.decode()
-    )
-
-    # The follow-up report: satisfied customers and some who said it was not put right.
-    client.force_login(User.objects.get(username="ellen"))
-    page = client.get("/reports/follow-ups/")
-    outcomes = page.context["outcomes"]
-    assert outcomes.satisfied > 50 and outcomes.dissatisfied > 0
-    resolved_before = Case.objects.filter(resolved_at__lt=now - timedelta(days=2)).exclude(
-        external_id__startswith="RC-HIST-"
-    )
-    answered = FollowUpAnswer.objects.filter(follow_up__case__in=resolved_before).count()
-    assert answered >= 0.6 * resolved_before.count()
-
-    # Suggestions from customers' follow-up answers, in the cause owners' inbox.
-    from_follow_ups = FollowUpAnswer.objects.exclude(suggestion="")
-    assert from_follow_ups.count() >= 5
-    page = client.get("/improvement/suggestions/")
-    assert page.status_code == 200
-    assert SuggestionGroup.objects.filter(items__suggestion__text=from_follow_ups[0].suggestion).exists()
-
-    # Insights: compensation, authority used and satisfaction over the last 90 days.
-    assert client.get("/insights/").status_code == 200
-    kpis = kpis_compute(CaseFigures.objects.filter(received_at__gte=now - timedelta(days=91)), months=3)
-    assert kpis.cases > 200 and kpis.satisfaction["satisfied"] > 50
-    assert any(row.cost > 0 for row in kpis.by_employee) and any(row.cost > 0 for row in kpis.by_cause)
-
-    # Transfers: done ones on the timelines, and one waiting that both teams see.
-    assert CaseEvent.objects.filter(kind=EventKind.TRANSFER_ASKED).count() >= 5
-    moved = Case.objects.filter(events__kind=EventKind.TRANSFER_ASKED, transfer_team__isnull=True)
-    assert moved.exclude(team__name="Online Desk").exists()
-    waiting_transfer = Case.objects.filter(transfer_team__isnull=False).select_related("team", "transfer_team").first()
-    assert waiting_transfer is not None and waiting_transfer.team != waiting_transfer.transfer_team
-    store_manager = next(m for m in managers.values() if m.staff.team == waiting_transfer.transfer_team)
-    assert waiting_transfer in incoming_transfers(store_manager, team=waiting_transfer.transfer_team)
-
-    # The worker sends only what happened in the last hour (the newest cases' acknowledgements),
-    # not hundreds of e-mails about complaints of weeks ago.
-    from makegood.outbox.models import MessageState, OutboxMessage
-
-    unsent = OutboxMessage.objects.filter(state=MessageState.PENDING)
-    assert unsent.exists() and unsent.count() < 20
-    fresh = set(Case.objects.filter(received_at__gt=now - timedelta(hours=2)).values_list("pk", flat=True))
-    assert all(m.purpose != "cases.acknowledgement" or m.payload["case_id"] in fresh for m in unsent)
-    assert OutboxMessage.objects.filter(state=MessageState.DELIVERED).count() > 300
-
-    # The queue's views: reopened, waiting on a manager and by feeling, each with cases in some team.
-    counts: Counter[str] = Counter()
-    feelings: Counter[str] = Counter()
-    for manager in managers.values():
-        views = queue_view_counts(manager, team=manager.staff.team, now=now, current="")
-        counts.update({link.slug: link.count for link in views.views})
-        feelings.update({link.slug: link.count for link in views.feelings})
-    assert counts["reopened"] > 0 and counts["waiting"] > 0 and counts["breached"] > 0 and counts["unassigned"] > 0
-    assert len(feelings) >= 2
-    client.force_login(managers["grace"])
-    for view in ("reopened", "waiting", next(iter(feelings))):
-        assert client.get("/queue/", {"view": view}).status_code == 200

@@ -13,6 +13,9 @@ import pytest
 
 from makegood.worker.tests.processes import ThrowawayDatabase, Workers, makegood, migrated_template
 
+# One pytest-xdist worker runs these (`--dist loadgroup`), so the template is migrated once.
+pytestmark = pytest.mark.xdist_group("worker-processes")
+
 # Every message leaving Makegood is sent by this task (the outbox); an acknowledgement is one.
 ACK_TASK = "makegood.outbox.tasks.deliver_message"
 NOTE_TASK = "makegood.worker.tests.tasks.note_run"
