@@ -305,8 +305,8 @@ def queue_for(
                 picked.append(case)
 
     # Few cases are high priority: sorting them is cheap, so one query serves both statuses. But
-    # finding them looks at every open case of the team, so their ids are picked off the open
-    # cases' index (`case_open_idx`: no table read), and only the rows picked are read.
+    # finding them looks at every open case of the team, so their ids are picked off
+    # `case_queue_views_idx` (no table read), and only the rows picked are read.
     high_ids = awaiting.filter(high, status__in=OPEN_STATUSES).order_by(*BY_DUE).values("pk")[:limit]
     take(cases.filter(pk__in=high_ids).order_by(*BY_DUE))
     cutoff = now - RECENT_BREACH

@@ -34,9 +34,9 @@ def team_cases_visible_to(user: User | AnonymousUser, *, team: Team | None) -> Q
     """The cases of one team (None: the unrouted ones) that a person may see, as `cases_visible_to`
     says: all of them, with no condition but the team, when they may see the whole team.
 
-    The queue reads and counts a team's open cases off an index that holds only the columns it
-    shows; `cases_visible_to`'s condition (owner, filer, transfer) would make every count read
-    each case from the table, although for one's own team it lets every case through.
+    The queue counts a team's open cases off an index of the columns its views narrow on;
+    `cases_visible_to`'s condition (owner, filer, transfer) would make every count read each case
+    from the table, although for one's own team it lets every case through.
     """
     if not user.is_authenticated or not user.has_perm("cases.view_case"):
         return Case.objects.none()
