@@ -9,6 +9,32 @@ from django.db import transaction
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+# Modules whose tests share an expensive module-scoped set-up (a loaded demo, a migrated database
+# for real worker processes): pytest-xdist sends each of them whole to one worker, first, so the
+# set-up runs once. (xdist's own `--dist loadgroup` does not group under pytest 9.)
+SHARED_SETUP_MODULES = {
+    "makegood/demo/tests/test_demo_default.py",
+    "makegood/demo/tests/test_demo_loaded.py",
+    "makegood/demo/tests/test_demo_remedies.py",
+    "makegood/worker/tests/test_crash_restart.py",
+}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Like `--dist load` (one test at a time to whichever worker is free), but the modules above
+    go whole."""
+    if config.getoption("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedSetupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module in SHARED_SETUP_MODULES else nodeid
+
+    return SharedSetupScheduling(config, log)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {

@@ -13,9 +13,6 @@ import pytest
 
 from makegood.worker.tests.processes import ThrowawayDatabase, Workers, makegood, migrated_template
 
-# One pytest-xdist worker runs these (`--dist loadgroup`), so the template is migrated once.
-pytestmark = pytest.mark.xdist_group("worker-processes")
-
 # Every message leaving Makegood is sent by this task (the outbox); an acknowledgement is one.
 ACK_TASK = "makegood.outbox.tasks.deliver_message"
 NOTE_TASK = "makegood.worker.tests.tasks.note_run"
@@ -25,6 +22,7 @@ FAST_RECOVERY = {"MAKEGOOD_WORKER_HEARTBEAT_EVERY": "0.3", "MAKEGOOD_WORKER_STAL
 
 @pytest.fixture(scope="module")
 def fresh_database(tmp_path_factory):
+    """Migrated once: one xdist worker runs this module whole (SHARED_SETUP_MODULES, conftest.py)."""
     with migrated_template(tmp_path_factory.mktemp("worker-databases")) as copy:
         yield copy
 
