@@ -9,13 +9,16 @@ from django.db import transaction
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-# Modules whose tests share an expensive module-scoped set-up (a loaded demo, a migrated database
-# for real worker processes): pytest-xdist sends each of them whole to one worker, first, so the
-# set-up runs once. (xdist's own `--dist loadgroup` does not group under pytest 9.)
-SHARED_SETUP_MODULES = {
-    "makegood/demo/tests/test_demo_default.py",
+# Modules that pytest-xdist sends whole to one worker (first, as the largest units): those whose
+# tests share an expensive module-scoped set-up (a loaded demo, a migrated database for real worker
+# processes), so it runs once; and the one whose tests each open 50 database connections, which
+# two at once on PostgreSQL would exceed its 100. (xdist's `--dist loadgroup` does not group
+# under pytest 9.)
+WHOLE_MODULES = {
     "makegood/demo/tests/test_demo_loaded.py",
+    "makegood/demo/tests/test_demo_purchases.py",
     "makegood/demo/tests/test_demo_remedies.py",
+    "makegood/remedies/tests/test_concurrency.py",
     "makegood/worker/tests/test_crash_restart.py",
 }
 
@@ -27,12 +30,12 @@ def pytest_xdist_make_scheduler(config, log):
         return None
     from xdist.scheduler import LoadScopeScheduling
 
-    class SharedSetupScheduling(LoadScopeScheduling):
+    class WholeModulesScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             module = nodeid.split("::", 1)[0]
-            return module if module in SHARED_SETUP_MODULES else nodeid
+            return module if module in WHOLE_MODULES else nodeid
 
-    return SharedSetupScheduling(config, log)
+    return WholeModulesScheduling(config, log)
 
 
 @pytest.fixture(scope="session")

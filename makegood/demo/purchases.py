@@ -7,7 +7,7 @@ months to a year old, are loaded first (`earlier.py`): their 90 and 180 days hav
 Before the complaint each buys at their own pace (a mean gap of 20 to 60 days, for a year or
 two); the complaint follows a purchase; afterwards the pace depends on
 how the recovery went, as the research says it roughly does (Knox & van Oest 2014: a good recovery
-wins most, not all, of the customer back): recovered quickly x2, slowly x1.4, not recovered x0.6,
+wins most, not all, of the customer back): recovered quickly x2, slowly x1.4, not recovered x0.4,
 never complained x1. The insights then measure that effect from the data, as they would for a
 real business. Recorded through `transactions_record`, the one write path.
 """
@@ -33,7 +33,7 @@ from makegood.insights.rollup import figures_refresh
 from makegood.purchases.models import Purchase
 from makegood.purchases.services import MAX_BATCH, Transaction, transactions_record
 
-PACE_AFTER = {"quick": 2.0, "slow": 1.4, "not_recovered": 0.6, "never": 1.0}
+PACE_AFTER = {"quick": 2.0, "slow": 1.4, "not_recovered": 0.4, "never": 1.0}
 WALK_INS = 200
 
 
