@@ -9,7 +9,7 @@ from django.db import transaction
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-# Modules that pytest-xdist sends whole to one worker (first, as the largest units): those whose
+# Modules that pytest-xdist sends whole to one worker, in their place in pytest-django's order: those whose
 # tests share an expensive module-scoped set-up (a loaded demo, a migrated database for real worker
 # processes), so it runs once; and the one whose tests each open 50 database connections, which
 # two at once on PostgreSQL would exceed its 100. (xdist's `--dist loadgroup` does not group
@@ -29,6 +29,10 @@ def pytest_xdist_make_scheduler(config, log):
     if config.getoption("dist") != "load":
         return None
     from xdist.scheduler import LoadScopeScheduling
+
+    # Keep the collection's order: pytest-django runs the transactional tests (which empty every
+    # table, the migrations' rows too) after the others, and that must hold on each worker.
+    config.option.loadscopereorder = False
 
     class WholeModulesScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:

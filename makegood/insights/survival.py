@@ -89,6 +89,10 @@ class HazardRatio:
     p_value: float
 
 
+# exp() of more overflows a float; a hazard ratio beyond e^700 says only that the fit failed.
+MAX_LOG_RATIO = 700.0
+
+
 def cox(
     times: Sequence[float],
     events: Sequence[int],
@@ -115,17 +119,11 @@ def cox(
     for i, name in enumerate(names):
         coef, se = float(fit.params[i]), float(fit.bse[i])
         p_value = float(fit.pvalues[i])
-        if not all(math.isfinite(v) for v in (coef, se, p_value)):
+        # A term the fit could not pin down (a group where nobody, or everybody, bought again) has
+        # an interval too wide to write down: no ratio rather than an overflow.
+        if not all(math.isfinite(v) for v in (coef, se, p_value)) or abs(coef) + Z95 * se > MAX_LOG_RATIO:
             continue
-        result.append(
-            HazardRatio(
-                name,
-                math.exp(coef),
-                math.exp(coef - Z95 * se),
-                math.exp(coef + Z95 * se),
-                p_value,
-            )
-        )
+        result.append(HazardRatio(name, math.exp(coef), math.exp(coef - Z95 * se), math.exp(coef + Z95 * se), p_value))
     return result
 
 

@@ -16,7 +16,7 @@ from makegood.insights.loyalty import CustomerRow, loyalty_compute, loyalty_for
 from makegood.insights.money import money_compute
 from makegood.insights.rollup import figures_refresh
 from makegood.insights.scope import Filters, scope_for
-from makegood.insights.survival import wilson
+from makegood.insights.survival import cox, wilson
 from makegood.insights.tests.fixtures import FIRST_DAY, LAST_DAY, T0, build_month
 from makegood.purchases.models import Purchase
 
@@ -142,3 +142,13 @@ def test_the_loyalty_and_money_pages_and_api_answer_with_the_same_scope(alice, b
     outsider = Client(headers={"Authorization": f"Bearer {api_token_issue(user=charlie)}"})
     theirs = outsider.get("/api/v1/insights/loyalty", period).json()
     assert sum(g["customers"] for g in theirs["loyalty"]["groups"] if g["group"] != "never") == 0
+
+
+def test_a_group_whose_fit_diverges_gets_no_hazard_ratio_instead_of_an_overflow():
+    # Everybody in "quick" bought again at once, nobody in "lost" ever did: the fit cannot converge.
+    times = [1.0] * 8 + [180.0] * 8
+    events = [1] * 8 + [0] * 8
+    groups = ["quick"] * 8 + ["lost"] * 8
+    ratios = cox(times, events, groups, {"prior": [float(i % 3) for i in range(16)]}, reference="lost")
+    assert all(math.isfinite(h.high) for h in ratios)
+    assert "group:quick" not in {h.term for h in ratios}
