@@ -9,17 +9,15 @@ from django.db import transaction
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-# Modules that pytest-xdist sends whole to one worker, in their place in pytest-django's order: those whose
-# tests share an expensive module-scoped set-up (a loaded demo, a migrated database for real worker
-# processes), so it runs once; and the one whose tests each open 50 database connections, which
-# two at once on PostgreSQL would exceed its 100. (xdist's `--dist loadgroup` does not group
-# under pytest 9.)
+# Modules that pytest-xdist sends whole to one worker, in their place in pytest-django's order: those
+# whose tests share a loaded demo (module-scoped), so it is loaded once; and the one whose tests each
+# open 50 database connections, which two at once on PostgreSQL would exceed its 100. (xdist's
+# `--dist loadgroup` does not group under pytest 9.)
 WHOLE_MODULES = {
     "makegood/demo/tests/test_demo_loaded.py",
     "makegood/demo/tests/test_demo_purchases.py",
     "makegood/demo/tests/test_demo_remedies.py",
     "makegood/remedies/tests/test_concurrency.py",
-    "makegood/worker/tests/test_crash_restart.py",
 }
 
 

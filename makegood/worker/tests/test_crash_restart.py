@@ -22,7 +22,6 @@ FAST_RECOVERY = {"MAKEGOOD_WORKER_HEARTBEAT_EVERY": "0.3", "MAKEGOOD_WORKER_STAL
 
 @pytest.fixture(scope="module")
 def fresh_database(tmp_path_factory):
-    """Migrated once: one xdist worker runs this module whole (WHOLE_MODULES, conftest.py)."""
     with migrated_template(tmp_path_factory.mktemp("worker-databases")) as copy:
         yield copy
 
