@@ -77,20 +77,15 @@ class Filters:
 
     def q(self) -> Q:
         p = self.period
-        q = Q(received_at__gte=p.start, received_at__lt=p.end)
-        if self.team is not None:
-            q &= Q(team=self.team)
-        if self.location:
-            q &= Q(location=self.location)
-        if self.channel:
-            q &= Q(channel=self.channel)
-        if self.cause is not None:
-            q &= Q(cause=self.cause)
-        return q
+        return Q(received_at__gte=p.start, received_at__lt=p.end) & self._dimensions_q()
 
     def daily_q(self) -> Q:
         """The same filters over the daily rollup (its days are the period's local days)."""
-        q = Q(day__gte=self.first_day, day__lte=self.last_day)
+        return Q(day__gte=self.first_day, day__lte=self.last_day) & self._dimensions_q()
+
+    def _dimensions_q(self) -> Q:
+        """Team, location, channel and cause: the same column names on cases' figures and days."""
+        q = Q()
         if self.team is not None:
             q &= Q(team=self.team)
         if self.location:
