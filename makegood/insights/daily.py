@@ -1,5 +1,5 @@
 """The daily rollup: `DailyFigures`, one row per day and per team, channel, cause, resolver and
-whether resolved.
+whether resolved, and `DailyTotals`, the same summed over the resolver and whether resolved.
 
 `rollup.figures_refresh` calls `days_refresh` with the days (local dates of receipt) of the cases
 it recomputed, so the worker rewrites only those days; a full refresh rewrites every day. Each
@@ -20,9 +20,10 @@ from django.utils import timezone
 
 from makegood.insights.bulk import rows_write
 from makegood.insights.figures import figure_q
-from makegood.insights.models import CaseFigures, DailyFigures
+from makegood.insights.models import CaseFigures, DailyFigures, DailyTotals
 
 KEYS = ("team", "location", "channel", "cause", "resolver", "is_resolved")
+TOTALS_KEYS = ("team", "location", "channel", "cause")
 
 
 def _aggregates() -> dict[str, Any]:
@@ -78,9 +79,11 @@ def local_days(moments: Iterable[datetime]) -> set[date]:
 
 @transaction.atomic  # readers never see a day removed and not yet written; one commit, not one a row
 def days_refresh(days: Iterable[date] | None = None) -> int:
-    """Rewrite the rollup rows of `days` (every day when None) from CaseFigures. Returns rows written."""
+    """Rewrite the rollup rows of `days` (every day when None) from CaseFigures, and their totals
+    from those rows. Returns the `DailyFigures` rows written."""
     figures = CaseFigures.objects.all()
     rollup = DailyFigures.objects.all()
+    totals = DailyTotals.objects.all()
     if days is not None:
         runs = _runs(days)
         if not runs:
@@ -89,8 +92,9 @@ def days_refresh(days: Iterable[date] | None = None) -> int:
         for first, last in runs:
             cases_q |= Q(received_at__gte=_day_bounds(first)[0], received_at__lt=_day_bounds(last)[1])
             days_q |= Q(day__gte=first, day__lte=last)
-        figures, rollup = figures.filter(cases_q), rollup.filter(days_q)
+        figures, rollup, totals = figures.filter(cases_q), rollup.filter(days_q), totals.filter(days_q)
     rollup.delete()
+    totals.delete()
     grouped = (
         figures.annotate(local_day=TruncDate("received_at", tzinfo=timezone.get_current_timezone()))
         .values("local_day", *KEYS)
@@ -98,7 +102,7 @@ def days_refresh(days: Iterable[date] | None = None) -> int:
         .annotate(**{f"n_{name}": aggregate for name, aggregate in _aggregates().items()})
         .order_by()
     )
-    return rows_write(
+    written = rows_write(
         DailyFigures,
         ["day", *KEYS, *COLUMNS],
         (
@@ -106,3 +110,14 @@ def days_refresh(days: Iterable[date] | None = None) -> int:
             for r in grouped.iterator(chunk_size=5000)
         ),
     )
+    summed = (
+        rollup.values("day", *TOTALS_KEYS)
+        .annotate(**{f"n_{c}": Max(c) if c == "largest" else Sum(c) for c in COLUMNS})
+        .order_by()
+    )
+    rows_write(
+        DailyTotals,
+        ["day", *TOTALS_KEYS, *COLUMNS],
+        ([r["day"], *(r[k] for k in TOTALS_KEYS), *(r[f"n_{c}"] for c in COLUMNS)] for r in summed.iterator(5000)),
+    )
+    return written

@@ -29,10 +29,10 @@ from makegood.insights.figures import (
     SATISFIED_FROM,
     figure_q,
 )
-from makegood.insights.models import CaseFigures, DailyFigures
+from makegood.insights.models import CaseFigures
 from makegood.insights.previous import repeat_cases
 from makegood.insights.ranks import indexed_first, percentiles
-from makegood.insights.scope import Filters, Scope, daily_for, figures_for
+from makegood.insights.scope import Filters, Rollup, Scope, daily_for, figures_for
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -98,10 +98,10 @@ class Kpis:
         return clean(asdict(self))  # type: ignore[no-any-return,unused-ignore]
 
 
-def _channel_counts(figures: QuerySet[CaseFigures], daily: QuerySet[DailyFigures] | None) -> dict[str, Any]:
+def _channel_counts(figures: QuerySet[CaseFigures], daily: Rollup | None) -> dict[str, Any]:
     rows: QuerySet[Any, Any]
     if daily is not None:
-        rows = daily.values("channel").annotate(
+        rows = daily.totals.values("channel").annotate(
             n_responded=Sum("responded"), n_decided=Sum("decided"), n_within=Sum("within_target")
         )
     else:
@@ -114,7 +114,7 @@ def _channel_counts(figures: QuerySet[CaseFigures], daily: QuerySet[DailyFigures
 
 
 def response_by_channel(
-    figures: QuerySet[CaseFigures], daily: QuerySet[DailyFigures] | None = None
+    figures: QuerySet[CaseFigures], daily: Rollup | None = None
 ) -> tuple[list[ChannelResponse], ChannelResponse]:
     counts = _channel_counts(figures, daily)
     # A first response always has its delay: the cases responded to are the values to rank.
@@ -157,11 +157,11 @@ def response_by_channel(
 
 
 def satisfaction_by_resolver(
-    figures: QuerySet[CaseFigures], daily: QuerySet[DailyFigures] | None = None
+    figures: QuerySet[CaseFigures], daily: Rollup | None = None
 ) -> tuple[dict[str, Any], list[Resolver]]:
     # Named apart from the columns they read (an aggregate may not share a field's name).
     if daily is not None:
-        resolved: QuerySet[Any] = daily.filter(is_resolved=True)
+        resolved: QuerySet[Any] = daily.days.filter(is_resolved=True)
         aggregates: dict[str, Any] = {
             "n_resolved": Sum("resolved"),
             "n_surveyed": Sum("surveyed"),
@@ -204,7 +204,7 @@ def satisfaction_by_resolver(
 
 
 def _counts(
-    figures: QuerySet[CaseFigures], daily: QuerySet[DailyFigures] | None, repeat_days: int, since: datetime | None
+    figures: QuerySet[CaseFigures], daily: Rollup | None, repeat_days: int, since: datetime | None
 ) -> dict[str, int]:
     """The dashboard's counts: summed over the rollup's days, or counted case by case."""
     q = figure_q
@@ -222,7 +222,7 @@ def _counts(
             "confirmed",
             "within_authority",
         )
-        sums = daily.aggregate(**{f"n_{c}": Sum(c) for c in columns})
+        sums = daily.totals.aggregate(**{f"n_{c}": Sum(c) for c in columns})
         counts = {c: sums[f"n_{c}"] or 0 for c in columns}
         if since is not None:
             # Every case of the period: its customers are its cases less their repeats (previous.py).
@@ -281,7 +281,7 @@ def kpis_compute(
     *,
     months: int,
     repeat_days: int = REPEAT_CONTACT_DAYS,
-    daily: QuerySet[DailyFigures] | None = None,
+    daily: Rollup | None = None,
     period_start: datetime | None = None,
 ) -> Kpis:
     """Every figure of the dashboard over `figures`; `daily`, the same cases' rollup rows, if it serves;

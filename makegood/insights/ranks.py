@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 
 from makegood.insights.models import CaseFigures
 
@@ -48,6 +48,15 @@ def indexed_first(rows: QuerySet[Any, Any], index: str) -> tuple[Any, ...] | Non
     return tuple(row) if row else None
 
 
+def _ranked(group: QuerySet[CaseFigures], column: str, rank: int, n: int) -> QuerySet[Any, Any]:
+    """The value at `rank` (from 1, ascending) of `n` values, as a one-row slice walked from the
+    nearer end of the index: the rank-th smallest is the (n - rank + 1)-th largest, ties and all, so
+    a 90th percentile walks a tenth of the values instead of nine tenths."""
+    if rank <= n - rank + 1:
+        return group.order_by(column).values_list(column, flat=True)[rank - 1 : rank]
+    return group.order_by(F(column).desc()).values_list(column, flat=True)[n - rank : n - rank + 1]
+
+
 def percentiles(
     figures: QuerySet[CaseFigures],
     column: str,
@@ -58,9 +67,11 @@ def percentiles(
 ) -> dict[Any, dict[float, float]]:
     """Nearest-rank percentiles of `column` (its non-null values), per value of `by`: in the database.
 
-    The count per group (one query, unless the rollup gave `counts`), then for each wanted rank the
-    value at that rank (`ORDER BY column OFFSET rank - 1`, one query each): the indexes on the
-    column walk the values in order, so nothing is sorted and no row comes back but the answer.
+    The count per group (one query, unless the rollup gave `counts`: it must be the number of
+    non-null values), then for each wanted rank the value at that rank (`ORDER BY column OFFSET
+    rank - 1`, or `DESC OFFSET n - rank` when the rank is nearer the end; one query each): the
+    indexes on the column walk the values in order, so nothing is sorted and no row comes back but
+    the answer.
     """
     present = figures.filter(**{f"{column}__isnull": False})
     if counts is None:
@@ -78,7 +89,7 @@ def percentiles(
             ranks.setdefault(max(1, math.ceil(p * n)), []).append(p)
         group = present.filter(**{by: key}) if by else present
         for rank, wanted in ranks.items():
-            value = _value_at(group.order_by(column).values_list(column, flat=True)[rank - 1 : rank], column, by)
+            value = _value_at(_ranked(group, column, rank, n), column, by)
             if value is not None:
                 for point in wanted:
                     result.setdefault(key, {})[point] = value

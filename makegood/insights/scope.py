@@ -23,7 +23,7 @@ from makegood.accounts.reports import Period, period
 from makegood.accounts.roles import team_id_of
 from makegood.cases.models import Channel
 from makegood.causes.models import Cause
-from makegood.insights.models import DAYS_SOURCE, CaseFigures, DailyFigures, RollupState
+from makegood.insights.models import DAYS_SOURCE, CaseFigures, DailyFigures, DailyTotals, RollupState
 
 VIEW_TEAM = "insights.view_insights"
 VIEW_ALL = "cases.view_all_cases"
@@ -187,10 +187,20 @@ def figures_for(scope: Scope, filters: Filters) -> QuerySet[CaseFigures]:
     return CaseFigures.objects.filter(scope.q).filter(filters.q())
 
 
-def daily_for(scope: Scope, filters: Filters) -> QuerySet[DailyFigures] | None:
+@dataclass(frozen=True)
+class Rollup:
+    """The daily rollup's rows of the same cases: `days` per resolver (for the figures per
+    employee), `totals` without the resolver (a fifth of the rows, for every other sum)."""
+
+    days: QuerySet[DailyFigures]
+    totals: QuerySet[DailyTotals]
+
+
+def daily_for(scope: Scope, filters: Filters) -> Rollup | None:
     """The rollup rows of the same cases, or None where it cannot serve: the scope is one person's
     own cases (the rollup has no owner: those are counted over the cases)."""
     if scope.level == "own" or not RollupState.objects.filter(source=DAYS_SOURCE).exists():
         return None  # own cases, or the rollup not built yet (just after the upgrade that added it)
     # A team's scope is `Q(team_id=...)`, a column of both tables.
-    return DailyFigures.objects.filter(scope.q).filter(filters.daily_q())
+    q = scope.q & filters.daily_q()
+    return Rollup(DailyFigures.objects.filter(q), DailyTotals.objects.filter(q))
