@@ -14,8 +14,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Max, Q, Sum
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
 from makegood.insights.bulk import rows_write
@@ -77,13 +77,25 @@ def local_days(moments: Iterable[datetime]) -> set[date]:
     return {timezone.localtime(m).date() for m in moments}
 
 
+def next_month(day: date) -> date:
+    """The first day of the month after `day`'s."""
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def _summed(rows: QuerySet[Any, Any], *keys: str) -> QuerySet[Any, Any]:
+    """Rollup rows added up per `keys` (the largest grant: the largest of the rows')."""
+    return rows.values(*keys).annotate(**{f"n_{c}": Max(c) if c == "largest" else Sum(c) for c in COLUMNS}).order_by()
+
+
 @transaction.atomic  # readers never see a day removed and not yet written; one commit, not one a row
 def days_refresh(days: Iterable[date] | None = None) -> int:
-    """Rewrite the rollup rows of `days` (every day when None) from CaseFigures, and their totals
-    from those rows. Returns the `DailyFigures` rows written."""
+    """Rewrite the rollup rows of `days` (every day when None) from CaseFigures, the month rows of
+    their months from the day rows, and the totals of both from those. Returns the day rows written."""
     figures = CaseFigures.objects.all()
     rollup = DailyFigures.objects.all()
     totals = DailyTotals.objects.all()
+    # The rows rewritten: those days' and their months' (every row on a full refresh).
+    rewritten, months_q = Q(), Q()
     if days is not None:
         runs = _runs(days)
         if not runs:
@@ -92,9 +104,11 @@ def days_refresh(days: Iterable[date] | None = None) -> int:
         for first, last in runs:
             cases_q |= Q(received_at__gte=_day_bounds(first)[0], received_at__lt=_day_bounds(last)[1])
             days_q |= Q(day__gte=first, day__lte=last)
-        figures, rollup, totals = figures.filter(cases_q), rollup.filter(days_q), totals.filter(days_q)
-    rollup.delete()
-    totals.delete()
+            months_q |= Q(day__gte=first.replace(day=1), day__lt=next_month(last))
+        figures = figures.filter(cases_q)
+        rewritten = (days_q & Q(is_month=False)) | (months_q & Q(is_month=True))
+    totals.filter(rewritten).delete()
+    rollup.filter(rewritten).delete()
     grouped = (
         figures.annotate(local_day=TruncDate("received_at", tzinfo=timezone.get_current_timezone()))
         .values("local_day", *KEYS)
@@ -104,20 +118,29 @@ def days_refresh(days: Iterable[date] | None = None) -> int:
     )
     written = rows_write(
         DailyFigures,
-        ["day", *KEYS, *COLUMNS],
+        ["day", "is_month", *KEYS, *COLUMNS],
         (
-            [r["local_day"], *(r[k] for k in KEYS), *(r[f"n_{c}"] for c in COLUMNS)]
+            [r["local_day"], False, *(r[k] for k in KEYS), *(r[f"n_{c}"] for c in COLUMNS)]
             for r in grouped.iterator(chunk_size=5000)
         ),
     )
-    summed = (
-        rollup.values("day", *TOTALS_KEYS)
-        .annotate(**{f"n_{c}": Max(c) if c == "largest" else Sum(c) for c in COLUMNS})
-        .order_by()
+    # A whole month's rows: its days' rows added up (a year's sums read a dozen of these).
+    month_days = rollup.filter(months_q, is_month=False).annotate(month=TruncMonth("day"))
+    rows_write(
+        DailyFigures,
+        ["day", "is_month", *KEYS, *COLUMNS],
+        (
+            [r["month"], True, *(r[k] for k in KEYS), *(r[f"n_{c}"] for c in COLUMNS)]
+            for r in _summed(month_days, "month", *KEYS).iterator(5000)
+        ),
     )
+    # The same rows without the resolver and whether resolved.
     rows_write(
         DailyTotals,
-        ["day", *TOTALS_KEYS, *COLUMNS],
-        ([r["day"], *(r[k] for k in TOTALS_KEYS), *(r[f"n_{c}"] for c in COLUMNS)] for r in summed.iterator(5000)),
+        ["day", "is_month", *TOTALS_KEYS, *COLUMNS],
+        (
+            [r["day"], r["is_month"], *(r[k] for k in TOTALS_KEYS), *(r[f"n_{c}"] for c in COLUMNS)]
+            for r in _summed(rollup.filter(rewritten), "day", "is_month", *TOTALS_KEYS).iterator(5000)
+        ),
     )
     return written

@@ -104,9 +104,14 @@ class CaseFigures(models.Model):
 
 class DayCounts(models.Model):
     """A day's counts and sums (local date of receipt) per value of every filter but the owner: each
-    column is the number of the day's cases a figure counts (`daily._aggregates`)."""
+    column is the number of the day's cases a figure counts (`daily._aggregates`). Each month also
+    has rows of its own, its days' rows added up (`is_month`): a period reads its whole months from
+    those and only the days before and after from day rows (`scope.Filters.daily_q`)."""
 
     day = models.DateField()
+    is_month = models.BooleanField(
+        default=False, help_text="The whole month's row (its day is the 1st): the sum of its days' rows."
+    )
     team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     location = models.CharField(max_length=200, blank=True)
     channel = models.CharField(max_length=20)
