@@ -1,6 +1,7 @@
-"""The KPIs, each a database aggregate: sums over the daily rollup (`DailyFigures`) where the
-filters allow, else counts over `CaseFigures`; percentiles and distinct customers always over
-`CaseFigures`, through its indexes.
+"""The KPIs, each a database aggregate: sums over the daily rollup (`DailyTotals`, and
+`DailyFigures` for the figures per employee: `scope.Rollup`) where the filters allow, else counts
+over `CaseFigures`; percentiles and distinct customers always over `CaseFigures`, through its
+indexes.
 
 Every figure has a name in `figures.FIGURES`: the drill-down page and its CSV list the cases
 behind it, so a number on the page is always one click from its cases. Shares are None when
