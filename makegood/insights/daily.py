@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from makegood.insights.bulk import rows_write
 from makegood.insights.figures import figure_q
-from makegood.insights.models import CaseFigures, DailyFigures, DailyTotals
+from makegood.insights.models import CaseFigures, DailyFigures, DailyTotals, DailyValues
+from makegood.insights.ranks import band_of
 
 KEYS = ("team", "location", "channel", "cause", "resolver", "is_resolved")
 TOTALS_KEYS = ("team", "location", "channel", "cause")
@@ -109,6 +110,8 @@ def days_refresh(days: Iterable[date] | None = None) -> int:
         rewritten = (days_q & Q(is_month=False)) | (months_q & Q(is_month=True))
     totals.filter(rewritten).delete()
     rollup.filter(rewritten).delete()
+    DailyValues.objects.filter(rewritten).delete()
+    _values_write(figures, months_q)
     grouped = (
         figures.annotate(local_day=TruncDate("received_at", tzinfo=timezone.get_current_timezone()))
         .values("local_day", *KEYS)
@@ -144,3 +147,44 @@ def days_refresh(days: Iterable[date] | None = None) -> int:
         ),
     )
     return written
+
+
+def _counted(n: int, responses: bool) -> tuple[int, int]:
+    return (n, 0) if responses else (0, n)
+
+
+def _values_write(figures: QuerySet[CaseFigures], months_q: Q) -> None:
+    """`DailyValues` of those cases' days (a row per band of each measure), then of their months."""
+    tz = timezone.get_current_timezone()
+    columns = ["day", "is_month", *TOTALS_KEYS, "band", "responses", "resolutions"]
+    for column, responses in (("first_response_seconds", True), ("resolution_seconds", False)):
+        banded = (
+            figures.filter(**{f"{column}__isnull": False})
+            .annotate(local_day=TruncDate("received_at", tzinfo=tz), value_band=band_of(column))
+            .values("local_day", *TOTALS_KEYS, "value_band")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        rows_write(
+            DailyValues,
+            columns,
+            (
+                [r["local_day"], False, *(r[k] for k in TOTALS_KEYS), r["value_band"], *_counted(r["n"], responses)]
+                for r in banded.iterator(5000)
+            ),
+        )
+    months = (
+        DailyValues.objects.filter(months_q, is_month=False)
+        .annotate(month=TruncMonth("day"))
+        .values("month", *TOTALS_KEYS, "band")
+        .annotate(n_responses=Sum("responses"), n_resolutions=Sum("resolutions"))
+        .order_by()
+    )
+    rows_write(
+        DailyValues,
+        columns,
+        (
+            [r["month"], True, *(r[k] for k in TOTALS_KEYS), r["band"], r["n_responses"], r["n_resolutions"]]
+            for r in months.iterator(5000)
+        ),
+    )

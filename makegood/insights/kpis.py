@@ -114,14 +114,44 @@ def _channel_counts(figures: QuerySet[CaseFigures], daily: Rollup | None) -> dic
     return {r["channel"]: r for r in rows.order_by()}
 
 
+@dataclass
+class Bands:
+    """How many values fall in each band (`ranks.BANDS`), from the rollup: first responses per
+    channel and of every channel, times to resolution."""
+
+    responses: dict[str, dict[int, int]] = field(default_factory=dict)
+    all_responses: dict[int, int] = field(default_factory=dict)
+    resolutions: dict[int, int] = field(default_factory=dict)
+
+
+def _bands(daily: Rollup) -> Bands:
+    bands = Bands()
+    rows = daily.values.values("channel", "band").annotate(
+        n_responses=Sum("responses"), n_resolutions=Sum("resolutions")
+    )
+    for r in rows.order_by():
+        band = r["band"]
+        if r["n_responses"]:
+            bands.responses.setdefault(r["channel"], {})[band] = r["n_responses"]
+            bands.all_responses[band] = bands.all_responses.get(band, 0) + r["n_responses"]
+        if r["n_resolutions"]:
+            bands.resolutions[band] = bands.resolutions.get(band, 0) + r["n_resolutions"]
+    return bands
+
+
 def response_by_channel(
-    figures: QuerySet[CaseFigures], daily: Rollup | None = None
+    figures: QuerySet[CaseFigures], daily: Rollup | None = None, bands: Bands | None = None
 ) -> tuple[list[ChannelResponse], ChannelResponse]:
     counts = _channel_counts(figures, daily)
     # A first response always has its delay: the cases responded to are the values to rank.
     responded = {channel: r["n_responded"] for channel, r in counts.items()}
-    by_channel = percentiles(figures, "first_response_seconds", by="channel", counts=responded)
-    overall_points = percentiles(figures, "first_response_seconds", counts={None: sum(responded.values())})
+    column = "first_response_seconds"
+    if bands is not None:
+        by_channel = percentiles(figures, column, by="channel", bands=bands.responses)
+        overall_points = percentiles(figures, column, bands={None: bands.all_responses})
+    else:
+        by_channel = percentiles(figures, column, by="channel", counts=responded)
+        overall_points = percentiles(figures, column, counts={None: sum(responded.values())})
     rows = []
     for channel, label in Channel.choices:
         r = counts.get(channel)
@@ -287,11 +317,15 @@ def kpis_compute(
 ) -> Kpis:
     """Every figure of the dashboard over `figures`; `daily`, the same cases' rollup rows, if it serves;
     `period_start` when `figures` are every case received since then (no filter, every team)."""
-    response, overall = response_by_channel(figures, daily)
+    bands = _bands(daily) if daily is not None else None
+    response, overall = response_by_channel(figures, daily, bands)
     counts = _counts(figures, daily, repeat_days, period_start)
-    resolution_points = percentiles(figures, "resolution_seconds", counts={None: counts["resolution_timed"]}).get(
-        None, {}
-    )
+    resolution_points = percentiles(
+        figures,
+        "resolution_seconds",
+        counts={None: counts["resolution_timed"]},
+        bands=None if bands is None else {None: bands.resolutions},
+    ).get(None, {})
     resolved = counts["resolved"]
     satisfaction_total, resolvers = satisfaction_by_resolver(figures, daily)
     money_total, by_cause, by_employee, by_team = compensation(figures, months, daily)

@@ -102,11 +102,11 @@ class CaseFigures(models.Model):
         return f"Figures of case {self.case_id}"
 
 
-class DayCounts(models.Model):
-    """A day's counts and sums (local date of receipt) per value of every filter but the owner: each
-    column is the number of the day's cases a figure counts (`daily._aggregates`). Each month also
-    has rows of its own, its days' rows added up (`is_month`): a period reads its whole months from
-    those and only the days before and after from day rows (`scope.Filters.daily_q`)."""
+class DayKeys(models.Model):
+    """A row of the daily rollup: a day (local date of receipt) and a value of every filter but the
+    owner. Each month also has rows of its own, its days' rows added up (`is_month`): a period
+    reads its whole months from those and only the days before and after from day rows
+    (`scope.Filters.daily_q`)."""
 
     day = models.DateField()
     is_month = models.BooleanField(
@@ -116,6 +116,14 @@ class DayCounts(models.Model):
     location = models.CharField(max_length=200, blank=True)
     channel = models.CharField(max_length=20)
     cause = models.ForeignKey("causes.Cause", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class DayCounts(DayKeys):
+    """Each column: the number of the day's cases a figure counts (`daily._aggregates`), or a sum."""
+
     cases = models.PositiveIntegerField(default=0)
     responded = models.PositiveIntegerField(default=0)
     decided = models.PositiveIntegerField(default=0)
@@ -173,6 +181,26 @@ class DailyTotals(DayCounts):
     class Meta:
         verbose_name_plural = "daily totals"
         indexes = [models.Index(fields=["day", "team"], name="daily_totals_day_team_idx")]
+
+
+class DailyValues(DayKeys):
+    """How many of the day's cases have their first-response delay, and their time to resolution,
+    in each band of values (`ranks.BANDS`), written beside `DailyFigures` by `daily.days_refresh`.
+
+    A percentile's rank then falls in a band found by adding up a period's rows, and only that
+    band's values are walked through the ordered index (`ranks.percentiles`), not every value up to
+    the rank: the same nearest rank, exactly."""
+
+    band = models.PositiveSmallIntegerField()
+    responses = models.PositiveIntegerField(default=0)
+    resolutions = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "daily values"
+        indexes = [models.Index(fields=["day", "team"], name="daily_values_day_team_idx")]
+
+    def __str__(self) -> str:
+        return f"Values of {self.day}, band {self.band}"
 
 
 # RollupState's row for the daily rollup: present once every day has been summed.

@@ -24,7 +24,7 @@ from makegood.accounts.roles import team_id_of
 from makegood.cases.models import Channel
 from makegood.causes.models import Cause
 from makegood.insights.daily import next_month
-from makegood.insights.models import DAYS_SOURCE, CaseFigures, DailyFigures, DailyTotals, RollupState
+from makegood.insights.models import DAYS_SOURCE, CaseFigures, DailyFigures, DailyTotals, DailyValues, RollupState
 
 VIEW_TEAM = "insights.view_insights"
 VIEW_ALL = "cases.view_all_cases"
@@ -204,10 +204,12 @@ def figures_for(scope: Scope, filters: Filters) -> QuerySet[CaseFigures]:
 @dataclass(frozen=True)
 class Rollup:
     """The daily rollup's rows of the same cases: `days` per resolver (for the figures per
-    employee), `totals` without the resolver (a fifth of the rows, for every other sum)."""
+    employee), `totals` without the resolver (a fifth of the rows, for every other sum), `values`
+    the counts per band of values (where each percentile's rank falls)."""
 
     days: QuerySet[DailyFigures]
     totals: QuerySet[DailyTotals]
+    values: QuerySet[DailyValues]
 
 
 def daily_for(scope: Scope, filters: Filters) -> Rollup | None:
@@ -217,4 +219,4 @@ def daily_for(scope: Scope, filters: Filters) -> Rollup | None:
         return None  # own cases, or the rollup not built yet (just after the upgrade that added it)
     # A team's scope is `Q(team_id=...)`, a column of both tables.
     q = scope.q & filters.daily_q()
-    return Rollup(DailyFigures.objects.filter(q), DailyTotals.objects.filter(q))
+    return Rollup(DailyFigures.objects.filter(q), DailyTotals.objects.filter(q), DailyValues.objects.filter(q))

@@ -1,6 +1,7 @@
 """Percentiles by rank (`ranks.percentiles`) against the nearest rank worked out in Python, on values
 with ties, per group and over a period: the same value whether the walk starts from the smallest
-or, for a rank nearer the end, from the largest."""
+or, for a rank nearer the end, from the largest, and whether it walks every value or only the
+band the rollup's counts put the rank in."""
 
 from __future__ import annotations
 
@@ -9,11 +10,15 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db.models import Q
 
 from makegood.cases.models import Case
 from makegood.cases.tests.factories import make_case
-from makegood.insights.models import CaseFigures
+from makegood.insights.daily import days_refresh
+from makegood.insights.kpis import _bands
+from makegood.insights.models import DAYS_SOURCE, CaseFigures, RollupState
 from makegood.insights.ranks import percentiles
+from makegood.insights.scope import Filters, Scope, daily_for
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +69,27 @@ def test_percentiles_are_the_nearest_rank_from_either_end(figures, days):
     # Counts given by the rollup, as the dashboard passes them: the same answers.
     counts = {None: len(chosen)}
     assert percentiles(in_period, "first_response_seconds", points=POINTS, counts=counts)[None] == overall
+
+
+@pytest.mark.parametrize(("days", "channel"), [(20, ""), (7, ""), (20, "web")])
+def test_percentiles_from_the_rollups_bands_are_the_same_nearest_rank(figures, days, channel):
+    """The rank's band from the rollup's counts (`DailyValues`), then a walk of that band only."""
+    days_refresh()
+    RollupState.objects.create(source=DAYS_SOURCE)
+    chosen = Filters(START.date(), START.date() + timedelta(days=days - 1), channel=channel)
+    rollup = daily_for(Scope(Q(), "every team", "all"), chosen)
+    assert rollup is not None
+    bands = _bands(rollup)
+    in_period = CaseFigures.objects.filter(chosen.q())
+    kept = set(in_period.filter(first_response_seconds__isnull=False).values_list("pk", flat=True))
+    chosen_rows = [f for f in figures if f.pk in kept]
+    values = [f.first_response_seconds for f in chosen_rows]
+    assert len(bands.all_responses) > 3  # the values fall in several bands
+    assert sum(bands.all_responses.values()) == len(values)
+    got = percentiles(in_period, "first_response_seconds", points=POINTS, bands={None: bands.all_responses})
+    assert got[None] == {p: _nearest_rank(values, p) for p in POINTS}
+    per_channel = percentiles(in_period, "first_response_seconds", by="channel", points=POINTS, bands=bands.responses)
+    assert set(per_channel) == {f.channel for f in chosen_rows}
+    for name in per_channel:
+        mine = [f.first_response_seconds for f in chosen_rows if f.channel == name]
+        assert per_channel[name] == {p: _nearest_rank(mine, p) for p in POINTS}
