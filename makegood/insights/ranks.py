@@ -143,6 +143,10 @@ def _banded(
             # The (rank - below)-th of the band's values, walked from the band's nearer end.
             ranked = _ranked(_in_band(group, column, band), column, rank - below, counts[band])
             value = _value_at(ranked, column, by)
+            if value is None:
+                # The cases changed since the rollup counted them (a refresh between its two
+                # steps): the rank among every value, as without bands.
+                value = _value_at(_ranked(group, column, rank, n), column, by)
             if value is not None:
                 for point in wanted:
                     result.setdefault(key, {})[point] = value

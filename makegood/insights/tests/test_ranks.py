@@ -17,7 +17,7 @@ from makegood.cases.tests.factories import make_case
 from makegood.insights.daily import days_refresh
 from makegood.insights.kpis import _bands
 from makegood.insights.models import DAYS_SOURCE, CaseFigures, RollupState
-from makegood.insights.ranks import percentiles
+from makegood.insights.ranks import BANDS, percentiles
 from makegood.insights.scope import Filters, Scope, daily_for
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +93,13 @@ def test_percentiles_from_the_rollups_bands_are_the_same_nearest_rank(figures, d
     for name in per_channel:
         mine = [f.first_response_seconds for f in chosen_rows if f.channel == name]
         assert per_channel[name] == {p: _nearest_rank(mine, p) for p in POINTS}
+
+
+def test_a_band_emptied_since_the_rollup_counted_it_falls_back_to_every_value(figures):
+    """Between the refresh's writing the cases and summing their days, a band may hold fewer values
+    than the rollup says: the rank is then walked over every value, never left empty."""
+    present = CaseFigures.objects.filter(first_response_seconds__isnull=False)
+    values = list(present.values_list("first_response_seconds", flat=True))
+    stale = {None: {len(BANDS): len(values)}}  # every value counted in the top band, where none is
+    got = percentiles(CaseFigures.objects.all(), "first_response_seconds", points=POINTS, bands=stale)
+    assert got[None] == {p: _nearest_rank(values, p) for p in POINTS}
