@@ -102,24 +102,32 @@ class Database:
 
 
 @contextmanager
-def sqlite_database() -> Iterator[Database]:
+def sqlite_database(keep: str = "") -> Iterator[Database]:
+    """A fresh SQLite file, deleted afterwards; with `keep`, that file, kept (made if missing)."""
+    if keep:
+        yield Database("SQLite", f"sqlite:///{Path(keep).resolve()}")
+        return
     with tempfile.TemporaryDirectory(prefix="mg-bench-") as tmp:
         # WAL comes from the settings' init_command, as in production.
         yield Database("SQLite", f"sqlite:///{tmp}/bench.sqlite3")
 
 
 @contextmanager
-def postgres_database() -> Iterator[Database]:
+def postgres_database(keep: str = "") -> Iterator[Database]:
+    """A fresh PostgreSQL database, dropped afterwards; with `keep`, that database, kept (made if missing)."""
     import psycopg
 
-    name = f"mg_bench_{os.getpid()}_{secrets.token_hex(3)}"
+    name = keep or f"mg_bench_{os.getpid()}_{secrets.token_hex(3)}"
     with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=10) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
     try:
         yield Database("PostgreSQL", f"{PG_SERVER}/{name}")
     finally:
-        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=10) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not keep:
+            with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=10) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def app_env(db: Database, settings_module: str = "makegood.settings") -> dict[str, str]:
@@ -633,11 +641,16 @@ def bench_database(db: Database, args: argparse.Namespace, log_dir: Path) -> dic
     print(f"\n== {db.label} ==", flush=True)
     makegood(env, "migrate", "--no-input", "-v", "0")
     makegood(env, "createcachetable")
-    load_cases(env, 0)  # the teams and the people
+    loaded = load_cases(env, 0)["cases"]  # the teams and the people (and what a kept database holds)
     token = makegood(env, "create_api_token", "bench", "--role", "frontline", "--team", BUSIEST_TEAM)
     token = token.strip().splitlines()[-1].strip()
     result: dict[str, Any] = {"label": db.label, "intake": {}, "lists": {}}
-    loaded = 0
+    if args.reuse:
+        # A kept database loaded by an earlier run: the lists again at its size, nothing loaded.
+        print(f"-- {db.label}, lists at {loaded:,} cases (a kept database)", flush=True)
+        with gunicorn(env, log_dir, args.workers) as server:
+            result["lists"][loaded] = list_times(server, token)
+        return result
     sizes = sorted({0, args.cases} if args.empty and not args.lists_only else {args.cases})
     for size in sizes:
         if size > loaded:
@@ -732,7 +745,14 @@ def main() -> None:
     )
     parser.add_argument("--skip-pg", action="store_true", help="SQLite only")
     parser.add_argument("--skip-sqlite", action="store_true", help="PostgreSQL only")
+    parser.add_argument("--keep-sqlite", default="", metavar="PATH", help="load into this SQLite file and keep it")
+    parser.add_argument("--keep-pg", default="", metavar="NAME", help="load into this PostgreSQL database and keep it")
+    parser.add_argument(
+        "--reuse", action="store_true", help="with --keep-*: measure the lists on the kept databases, load nothing"
+    )
     args = parser.parse_args()
+    if args.reuse and not ((args.keep_sqlite or args.skip_sqlite) and (args.keep_pg or args.skip_pg)):
+        parser.error("--reuse needs --keep-sqlite PATH (or --skip-sqlite) and --keep-pg NAME (or --skip-pg)")
     if (
         not 1 <= args.requests <= 1_000_000
         or not 1 <= args.concurrency <= 1000
@@ -747,10 +767,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="mg-bench-logs-") as logs:
         log_dir = Path(logs)
         if not args.skip_sqlite:
-            with sqlite_database() as db:
+            with sqlite_database(args.keep_sqlite) as db:
                 results.append(bench_database(db, args, log_dir))
         if not args.skip_pg:
-            with postgres_database() as db:
+            with postgres_database(args.keep_pg) as db:
                 results.append(bench_database(db, args, log_dir))
     report(results, args)
 

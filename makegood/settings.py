@@ -62,19 +62,22 @@ INSTALLED_APPS = [
     "makegood.demo",
 ]
 
+# `makegood.middleware.*`: Django's session, CSRF, authentication and messages middleware, passed
+# straight through by the REST API's operations (`/api/v1/`), which use none of them (bearer
+# tokens, JSON).
 MIDDLEWARE = [
     "makegood.health.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "makegood.middleware.Sessions",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "makegood.middleware.Csrf",
+    "makegood.middleware.Authentication",
     "makegood.throttle.LoginThrottleMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "makegood.middleware.Messages",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]

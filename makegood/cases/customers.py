@@ -11,7 +11,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 
 from makegood.cases.models import Case, Customer
-from makegood.rows import row_insert
+from makegood.rows import row_insert_unless_taken
 
 
 def normalize_email(raw: str) -> str:
@@ -101,12 +101,14 @@ def customer_find(
 
 
 def customer_create_or_match(*, name: str, email: str, phone: str) -> Customer:
-    """A new customer, unless a concurrent intake created them since we looked: then theirs."""
-    try:
-        with transaction.atomic():
-            return row_insert(Customer(name=name, email=email, phone=phone))
-    except IntegrityError:
-        return customer_match_or_create(name=name, email=email, phone=phone)
+    """A new customer, unless a concurrent intake created them since we looked: then theirs.
+
+    The unique constraints on e-mail and phone decide (`ON CONFLICT DO NOTHING`, no savepoint):
+    refused, the customer who holds the e-mail or phone is read and taken."""
+    customer = Customer(name=name, email=email, phone=phone)
+    if row_insert_unless_taken(customer):
+        return customer
+    return customer_match_or_create(name=name, email=email, phone=phone)
 
 
 def customer_learn_details(customer: Customer, *, name: str, email: str, phone: str) -> None:

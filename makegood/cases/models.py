@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +18,13 @@ REFERENCE_PREFIX = "MG"
 # ASCII digits only (`\d` would take Arabic-Indic or full-width ones too), and no more of them than
 # a primary key can hold: anything else is not a reference, so a look-up can never overflow.
 REFERENCE_RE = re.compile(r"\bMG-([0-9]{4})-([0-9]{6,19})\b", re.IGNORECASE | re.ASCII)
+
+
+def case_reference(pk: int, received_at: datetime) -> str:
+    """`MG-<year received>-<number>`: derived from the primary key, so always unique."""
+    return f"{REFERENCE_PREFIX}-{received_at.year}-{pk:06d}"
+
+
 # The years a reference can name: a case's `received_at` year, so none before the software existed
 # and none the calendar types cannot hold.
 REFERENCE_YEARS = range(2000, 9999)
@@ -248,8 +255,7 @@ class Case(models.Model):
 
     @property
     def reference(self) -> str:
-        """`MG-<year received>-<number>`: derived from the primary key, so always unique."""
-        return f"{REFERENCE_PREFIX}-{self.received_at.year}-{self.pk:06d}"
+        return case_reference(self.pk, self.received_at)
 
     @property
     def is_open(self) -> bool:

@@ -14,6 +14,7 @@ import heapq
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
@@ -21,7 +22,7 @@ from django.db.models.functions import Substr
 from django.urls import reverse
 
 from makegood.accounts.models import Team
-from makegood.cases.models import OPEN_STATUSES, Case, Priority, Status
+from makegood.cases.models import OPEN_STATUSES, Case, Channel, Feeling, Priority, Status, case_reference
 from makegood.cases.selectors import team_cases_visible_to
 
 QUEUE_LIMIT = 100
@@ -69,7 +70,10 @@ def format_span(span: timedelta) -> str:
 
 
 def clock_of(case: Case, *, now: datetime) -> Clock:
-    due, responded = case.first_response_due_at, case.first_responded_at
+    return clock_at(case.first_response_due_at, case.first_responded_at, now=now)
+
+
+def clock_at(due: datetime, responded: datetime | None, *, now: datetime) -> Clock:
     if responded is not None:
         late = responded > due
         return Clock(
@@ -141,34 +145,63 @@ def _url_maker(name: str) -> Callable[[str], str]:
     return lambda reference: f"{before}{reference}{after}"
 
 
-def queue_rows_of(cases: Iterable[Case], *, now: datetime, viewer_id: int | None) -> list[QueueRow]:
+# The columns a row shows, read as plain values: building ~200 model instances (each case with its
+# customer and owner) took more of the page's CPU than rendering it.
+ROW_COLUMNS = (
+    "id",
+    "received_at",
+    "channel",
+    "detected_feeling",
+    "is_repeat_failure",
+    "owner_id",
+    "first_response_due_at",
+    "first_responded_at",
+    "first_response_breached_at",
+    "priority",
+    "reopen_count",
+    "customer__name",
+    "owner__username",
+    "owner__first_name",
+    "owner__last_name",
+)
+_CHANNEL_LABELS = dict(Channel.choices)
+_FEELING_LABELS = dict(Feeling.choices)
+
+
+def queue_rows_of(records: Iterable[dict[str, Any]], *, now: datetime, viewer_id: int | None) -> list[QueueRow]:
+    """`records`: `ROW_COLUMNS` and `story_preview` of each case, as `QuerySet.values` gives them."""
     case_url, take_url = _url_maker("case_detail"), _url_maker("case_take")
     rows = []
-    for case in cases:
-        reference = case.reference
-        owner = case.owner
-        clock = clock_of(case, now=now)
+    for r in records:
+        reference = case_reference(r["id"], r["received_at"])
+        owner_id = r["owner_id"]
+        owner_name = ""
+        if owner_id is not None:
+            owner_name = f"{r['owner__first_name']} {r['owner__last_name']}".strip() or r["owner__username"]
+        due = r["first_response_due_at"]
+        clock = clock_at(due, r["first_responded_at"], now=now)
+        feeling = r["detected_feeling"]
         rows.append(
             QueueRow(
-                pk=case.pk,
+                pk=r["id"],
                 reference=reference,
                 url=case_url(reference),
                 take_url=take_url(reference),
-                channel=case.get_channel_display(),
-                customer_name=case.customer.name or "(no name)",
-                feeling=case.get_detected_feeling_display() if case.detected_feeling else "",
-                repeat_failure=case.is_repeat_failure,
-                story_preview=_preview(getattr(case, "story_preview", "") or ""),
-                owner_id=case.owner_id,
-                owner_name=(owner.get_full_name() or owner.get_username()) if owner is not None else "",
-                mine=case.owner_id is not None and case.owner_id == viewer_id,
+                channel=str(_CHANNEL_LABELS.get(r["channel"], r["channel"])),
+                customer_name=r["customer__name"] or "(no name)",
+                feeling=str(_FEELING_LABELS.get(feeling, feeling)) if feeling else "",
+                repeat_failure=r["is_repeat_failure"],
+                story_preview=_preview(r["story_preview"] or ""),
+                owner_id=owner_id,
+                owner_name=owner_name,
+                mine=owner_id is not None and owner_id == viewer_id,
                 clock_state=clock.state,
                 clock_text=clock.text,
                 breached=clock.is_breached,
-                breach_recorded=case.first_response_breached_at is not None,
-                high_priority=case.priority == Priority.HIGH,
-                reopen_count=case.reopen_count,
-                due_iso=case.first_response_due_at.isoformat() if clock.is_running else "",
+                breach_recorded=r["first_response_breached_at"] is not None,
+                high_priority=r["priority"] == Priority.HIGH,
+                reopen_count=r["reopen_count"],
+                due_iso=due.isoformat() if clock.is_running else "",
             )
         )
     return rows
@@ -213,36 +246,16 @@ def queue_team_for(user: User | AnonymousUser, *, slug: str = "") -> Team | None
     return Team.objects.receiving_unrouted()
 
 
-def queue_cases(user: User | AnonymousUser, *, team: Team | None) -> QuerySet[Case]:
-    """The team's cases that the person may see (no team: the unrouted ones), with only the
-    columns the queue shows.
-
-    Neither filtered on status nor ordered: `queue_for` reads it a slice at a time, each with an
-    equality on status (with `status IN (...)` as well, SQLite leaves the index and sorts).
-    """
-    return (
-        team_cases_visible_to(user, team=team)
-        .select_related("customer", "owner")
-        .only(
-            "id",
-            "channel",
-            "status",
-            "team_id",
-            "received_at",
-            "first_response_due_at",
-            "first_responded_at",
-            "first_response_breached_at",
-            "priority",
-            "reopen_count",
-            "detected_feeling",
-            "is_repeat_failure",
-            "customer__name",
-            "owner__username",
-            "owner__first_name",
-            "owner__last_name",
-        )
+def queue_records(ids: list[int]) -> list[dict[str, Any]]:
+    """The rows of these cases, in this order: only the columns the queue shows, the story cut
+    short in the database."""
+    records = (
+        Case.objects.filter(pk__in=ids)
         .annotate(story_preview=Substr("story", 1, STORY_PREVIEW_CHARS))
+        .values(*ROW_COLUMNS, "story_preview")
     )
+    by_id = {r["id"]: r for r in records}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 BY_DUE = ("first_response_due_at", "pk")
@@ -253,19 +266,27 @@ BY_DUE_DESC = ("-first_response_due_at", "-pk")
 RECENT_BREACH = timedelta(hours=1)
 
 
-def _due_key(case: Case) -> tuple[datetime, int]:
-    return case.first_response_due_at, case.pk
+# What each step of the order reads: a case's id and due time, which are all it is sorted on.
+Key = tuple[int, datetime]
 
 
-def _due_desc_key(case: Case) -> tuple[float, int]:
-    return -case.first_response_due_at.timestamp(), -case.pk
+def _keys(cases: QuerySet[Case], order: tuple[str, str], limit: int) -> list[Key]:
+    return list(cases.order_by(*order).values_list("pk", "first_response_due_at")[:limit])
 
 
-def _by_status(cases: QuerySet[Case], order: tuple[str, str], limit: int) -> Iterable[Case]:
+def _due_key(key: Key) -> tuple[datetime, int]:
+    return key[1], key[0]
+
+
+def _due_desc_key(key: Key) -> tuple[float, int]:
+    return -key[1].timestamp(), -key[0]
+
+
+def _by_status(cases: QuerySet[Case], order: tuple[str, str], limit: int) -> Iterable[Key]:
     """New and opened cases in `order`, each slice read straight off the (team, status, due)
     index with an equality on status (with `status IN (...)` SQLite leaves the index and sorts)."""
-    new = cases.filter(status=Status.NEW).order_by(*order)[:limit]
-    opened = cases.filter(status=Status.OPEN).order_by(*order)[:limit]
+    new = _keys(cases.filter(status=Status.NEW), order, limit)
+    opened = _keys(cases.filter(status=Status.OPEN), order, limit)
     return heapq.merge(new, opened, key=_due_key if order == BY_DUE else _due_desc_key)
 
 
@@ -285,30 +306,31 @@ def queue_for(
     2. the least time left before the target, including those breached within RECENT_BREACH;
     3. breached longer ago, most recently breached first;
     4. answered cases still open, high priority first, by due time.
-    Each step reads at most `limit` rows, and only while there is room, so no query sorts the
-    team's whole backlog however large.
+    Each step reads at most `limit` ids, and only while there is room, so no query sorts the
+    team's whole backlog however large; then the rows picked are read in one query.
     """
-    cases = queue_cases(user, team=team)
+    # Neither filtered on status nor ordered here: each step reads a slice with an equality on
+    # status (with `status IN (...)` as well, SQLite leaves the index and sorts).
+    cases = team_cases_visible_to(user, team=team)
     if narrowed is not None:
         cases = cases.filter(narrowed)
     awaiting = cases.filter(first_responded_at__isnull=True)
     high = Q(priority=Priority.HIGH) | Q(is_repeat_failure=True)
-    picked: list[Case] = []
+    picked: list[int] = []
     seen: set[int] = set()
 
-    def take(rows: Iterable[Case]) -> None:
-        for case in rows:
+    def take(keys: Iterable[Key]) -> None:
+        for pk, _due in keys:
             if len(picked) >= limit:
                 return
-            if case.pk not in seen:
-                seen.add(case.pk)
-                picked.append(case)
+            if pk not in seen:
+                seen.add(pk)
+                picked.append(pk)
 
     # Few cases are high priority: sorting them is cheap, so one query serves both statuses. But
-    # finding them looks at every open case of the team, so their ids are picked off
-    # `case_queue_views_idx` (no table read), and only the rows picked are read.
-    high_ids = awaiting.filter(high, status__in=OPEN_STATUSES).order_by(*BY_DUE).values("pk")[:limit]
-    take(cases.filter(pk__in=high_ids).order_by(*BY_DUE))
+    # finding them looks at every open case of the team: their ids and due times come off
+    # `case_queue_views_idx` alone (no table read).
+    take(_keys(awaiting.filter(high, status__in=OPEN_STATUSES), BY_DUE, limit))
     cutoff = now - RECENT_BREACH
     if len(picked) < limit:
         take(_by_status(awaiting.filter(first_response_due_at__gte=cutoff), BY_DUE, limit))
@@ -316,11 +338,11 @@ def queue_for(
         take(_by_status(awaiting.filter(first_response_due_at__lt=cutoff), BY_DUE_DESC, limit))
     if len(picked) < limit:
         answered = cases.filter(status__in=OPEN_STATUSES, first_responded_at__isnull=False)
-        take(answered.filter(priority=Priority.HIGH).order_by(*BY_DUE)[:limit])
-        take(answered.order_by(*BY_DUE)[:limit])
+        take(_keys(answered.filter(priority=Priority.HIGH), BY_DUE, limit))
+        take(_keys(answered, BY_DUE, limit))
     total = len(picked)
     if total == limit:
         # Counting is the one step that grows with the backlog; past COUNT_CAP it stops ("10,000+").
         total = cases.filter(status__in=OPEN_STATUSES).order_by().values("pk")[:COUNT_CAP].count()
-    rows = queue_rows_of(picked, now=now, viewer_id=user.pk)
+    rows = queue_rows_of(queue_records(picked), now=now, viewer_id=user.pk)
     return Queue(team=team, rows=rows, total=total, now=now)

@@ -20,6 +20,7 @@ temperature and cue words. Scoring needs only numpy, never scikit-learn.
 from __future__ import annotations
 
 import base64
+import functools
 import gzip
 import itertools
 import json
@@ -40,6 +41,7 @@ FORMAT = "makegood-feelings/2"
 MAX_CHARS = 2000  # longer texts are read at their head and tail (where feelings are stated), to bound the time
 CUE_SCALE = 0.3  # a cue column's value per cue, comparable to a TF-IDF value
 MAX_CUES = 3  # more cues of one feeling add nothing
+WORDS_REMEMBERED = 20_000  # per process, each with its character n-grams' columns
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 _SPACES = re.compile(r"\s+")
@@ -66,17 +68,29 @@ def word_features(text: str) -> list[str]:
     return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 
+def char_feature_words(text: str) -> list[str]:
+    """The words whose character n-grams `char_features` takes (split at white space)."""
+    return _SPACES.sub(" ", text).split()
+
+
+def word_char_grams(word: str, low: int = 2, high: int = 5) -> list[str]:
+    """Character n-grams of one space-padded word, in `char_features`' order."""
+    grams: list[str] = []
+    padded = f" {word} "
+    length = len(padded)
+    for n in range(low, high + 1):
+        if length <= n:
+            grams.append(padded)  # the whole padded word, once, as scikit-learn counts it
+            break
+        grams.extend([padded[i : i + n] for i in range(length - n + 1)])
+    return grams
+
+
 def char_features(text: str, low: int = 2, high: int = 5) -> list[str]:
     """Character n-grams within each space-padded word (scikit-learn's `char_wb` analyzer)."""
     grams: list[str] = []
-    for word in _SPACES.sub(" ", text).split():
-        padded = f" {word} "
-        length = len(padded)
-        for n in range(low, high + 1):
-            if length <= n:
-                grams.append(padded)  # the whole padded word, once, as scikit-learn counts it
-                break
-            grams.extend(padded[i : i + n] for i in range(length - n + 1))
+    for word in char_feature_words(text):
+        grams.extend(word_char_grams(word, low, high))
     return grams
 
 
@@ -143,6 +157,14 @@ class Detector:
         self.info = dict(info or {})
         self._char_start = len(self.word_index)
         self._cue_start = self._char_start + len(self.char_index)
+        # The idf weights as Python floats, read one gram at a time while scoring: indexing the
+        # numpy array for each gram cost more than the rest of the loop.
+        self._word_idf = self.word_idf.tolist()
+        self._char_idf = self.char_idf.tolist()
+        # The known character n-grams of a word, by column, remembered for the words seen most
+        # (complaints share most of their words): scoring a text then looks each word up once
+        # instead of each of its dozen n-grams.
+        self._word_char_columns = functools.lru_cache(maxsize=WORDS_REMEMBERED)(self._char_columns)
         expected = (self._cue_start + len(self.cue_feelings), len(columns))
         if (
             self.weights.shape != expected
@@ -157,17 +179,32 @@ class Detector:
 
     # Scoring ---------------------------------------------------------------------------------------
 
-    def _block(self, grams: Iterable[str], index: dict[str, int], idf: np.ndarray, start: int) -> np.ndarray | None:
-        rows: list[int] = []
-        values: list[float] = []
-        for gram, count in Counter(grams).items():
-            i = index.get(gram)
-            if i is not None:
-                rows.append(start + i)
-                values.append((1.0 + math.log(count)) * float(idf[i]))
-        if not rows:
+    def _char_columns(self, word: str) -> tuple[int, ...]:
+        find = self.char_index.get
+        return tuple(i for gram in word_char_grams(word) if (i := find(gram)) is not None)
+
+    def _block(self, grams: Iterable[str], index: dict[str, int], idf: list[float], start: int) -> np.ndarray | None:
+        find = index.get
+        # (column, count) of each known gram, in the order the grams first occur.
+        known = [(i, count) for gram, count in Counter(grams).items() if (i := find(gram)) is not None]
+        return self._tf_idf_scores(known, idf, start)
+
+    def _char_block(self, lowered: str) -> np.ndarray | None:
+        """`_block` of `char_features(lowered)`: the same columns in the same order, summed alike."""
+        columns: list[int] = []
+        for word in char_feature_words(lowered):
+            columns.extend(self._word_char_columns(word))
+        return self._tf_idf_scores(list(Counter(columns).items()), self._char_idf, self._char_start)
+
+    def _tf_idf_scores(self, known: list[tuple[int, int]], idf: list[float], start: int) -> np.ndarray | None:
+        if not known:
             return None
-        vector = np.asarray(values, dtype=np.float32)
+        log = math.log
+        rows = [start + i for i, _ in known]
+        # Sublinear tf, 1 + log(count): 1 for most grams.
+        vector = np.asarray(
+            [idf[i] if count == 1 else (1.0 + log(count)) * idf[i] for i, count in known], dtype=np.float32
+        )
         vector /= np.linalg.norm(vector)
         result: np.ndarray = vector @ self.weights[rows]
         return result
@@ -177,8 +214,8 @@ class Detector:
         lowered = normalise(text)
         total = self.intercepts.copy()
         for block in (
-            self._block(word_features(lowered), self.word_index, self.word_idf, 0),
-            self._block(char_features(lowered), self.char_index, self.char_idf, self._char_start),
+            self._block(word_features(lowered), self.word_index, self._word_idf, 0),
+            self._char_block(lowered),
         ):
             if block is not None:
                 total += block

@@ -4,7 +4,7 @@
 - a mean with its 95% normal interval;
 - Kaplan-Meier curves of the time to the next purchase, with a log-rank test across groups;
 - a Cox proportional-hazards model: each group's hazard ratio of buying again, against the
-  customers who were not recovered, adjusted for prior purchases and tenure (statsmodels);
+  customers who were not recovered, adjusted for prior purchases and tenure (`cox_fit`);
 - a bootstrap interval of the money a recovery retains.
 """
 
@@ -105,26 +105,90 @@ def cox(
     present = [g for g in sorted(set(groups)) if g != reference]
     if reference not in groups or not present or sum(events) < 5:
         return []
-    from statsmodels.duration.hazard_regression import PHReg
-
-    columns = {f"group:{g}": [1.0 if x == g else 0.0 for x in groups] for g in present}
-    columns |= {name: list(values) for name, values in covariates.items() if np.std(values) > 0}
+    group_array = np.asarray(groups)
+    columns = {f"group:{g}": (group_array == g).astype(float) for g in present}
+    columns |= {name: np.asarray(values, dtype=float) for name, values in covariates.items() if np.std(values) > 0}
     names = list(columns)
-    exog = np.column_stack([np.asarray(columns[n], dtype=float) for n in names])
+    exog = np.column_stack([columns[n] for n in names])
     try:
-        fit = PHReg(np.asarray(times, dtype=float), exog, status=np.asarray(events, dtype=int), ties="efron").fit()
-    except (np.linalg.LinAlgError, ValueError):
+        coefs, ses = cox_fit(np.asarray(times, dtype=float), np.asarray(events, dtype=float), exog)
+    except np.linalg.LinAlgError:
         return []
     result = []
-    for i, name in enumerate(names):
-        coef, se = float(fit.params[i]), float(fit.bse[i])
-        p_value = float(fit.pvalues[i])
+    for name, coef, se in zip(names, coefs, ses, strict=True):
         # A term the fit could not pin down (a group where nobody, or everybody, bought again) has
         # an interval too wide to write down: no ratio rather than an overflow.
-        if not all(math.isfinite(v) for v in (coef, se, p_value)) or abs(coef) + Z95 * se > MAX_LOG_RATIO:
+        if not (math.isfinite(coef) and math.isfinite(se)) or se <= 0 or abs(coef) + Z95 * se > MAX_LOG_RATIO:
             continue
+        p_value = math.erfc(abs(coef / se) / math.sqrt(2))
         result.append(HazardRatio(name, math.exp(coef), math.exp(coef - Z95 * se), math.exp(coef + Z95 * se), p_value))
     return result
+
+
+def cox_fit(
+    times: np.ndarray, events: np.ndarray, exog: np.ndarray, *, iterations: int = 60
+) -> tuple[list[float], list[float]]:
+    """Cox proportional hazards by Newton's method on Breslow's partial likelihood: coefficients
+    and standard errors.
+
+    statsmodels' `PHReg` walks the risk sets in Python and took minutes for the hundreds of
+    thousands of customers a year of a large business brings (47 s for 200,000 rows here); here
+    every risk set's sums are cumulative sums over the rows sorted by time, latest first, so an
+    iteration is a few passes over the rows (`test_loyalty.py` checks it against `PHReg`). With
+    times to the second, tied purchase times are rare, where Breslow's and Efron's handling of
+    ties differ.
+    """
+    order = np.argsort(-times, kind="stable")
+    t, d = times[order], events[order]
+    # Standardised columns: the same fit, better conditioned; undone at the end.
+    centre, scale = exog.mean(axis=0), exog.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = (exog[order] - centre) / scale
+    n, k = z.shape
+    # Rows sharing a time form a run; a run's risk set is every row up to its last one.
+    last = np.r_[np.flatnonzero(t[1:] != t[:-1]), n - 1]
+    run_of = np.repeat(np.arange(len(last)), np.diff(np.r_[-1, last]))
+    d_run = np.bincount(run_of, weights=d, minlength=len(last))
+    has_event = d_run > 0
+    d_event = d_run[has_event]
+    z_events = d @ z
+
+    def state(beta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        eta = z @ beta
+        shift = float(eta.max())
+        w = np.exp(eta - shift)
+        s0 = np.cumsum(w)[last][has_event]
+        s1 = np.cumsum(w[:, None] * z, axis=0)[last][has_event]
+        mean = s1 / s0[:, None]
+        loglik = float(d @ eta - d_event @ (np.log(s0) + shift))
+        gradient = z_events - d_event @ mean
+        # Each row's weight times the sum of d/S0 over the risk sets it belongs to (its run and
+        # every earlier-time run): the first half of the information matrix in one product.
+        per_run = np.zeros(len(last))
+        per_run[has_event] = d_event / s0
+        reach = np.cumsum(per_run[::-1])[::-1][run_of]
+        information = (z * (w * reach)[:, None]).T @ z - (mean * d_event[:, None]).T @ mean
+        return loglik, gradient, information
+
+    beta = np.zeros(k)
+    loglik, gradient, information = state(beta)
+    for _ in range(iterations):
+        step = np.linalg.solve(information, gradient)
+        for _halving in range(30):
+            trial = beta + step
+            trial_loglik, trial_gradient, trial_information = state(trial)
+            if math.isfinite(trial_loglik) and trial_loglik >= loglik - 1e-12:
+                break
+            step = step / 2
+        else:
+            break
+        converged = abs(trial_loglik - loglik) < 1e-10 and float(np.max(np.abs(step))) < 1e-9
+        beta, loglik, gradient, information = trial, trial_loglik, trial_gradient, trial_information
+        if converged:
+            break
+    covariance = np.linalg.inv(information)
+    ses = np.sqrt(np.clip(np.diag(covariance), 0.0, None)) / scale
+    return [float(b) for b in beta / scale], [float(v) for v in ses]
 
 
 def bootstrap_interval(

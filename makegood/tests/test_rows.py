@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from makegood.cases.models import AuditEntry, Case, CaseEvent, Customer
 from makegood.cases.tests.factories import make_case
-from makegood.rows import row_insert, rows_insert
+from makegood.rows import row_insert, row_insert_unless_taken, rows_insert
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +42,23 @@ def test_the_audit_entry_and_the_case_written_so_are_what_the_orm_reads(north):
     assert (stored.reference, stored.status, stored.story) == (case.reference, case.status, case.story)
     entry = AuditEntry.objects.get(object_id=str(case.pk), action="case.opened")
     assert entry.changes["channel"] == case.channel
+
+
+def test_a_row_whose_unique_values_are_taken_is_not_written_and_the_transaction_goes_on(north):
+    case = make_case()
+    with transaction.atomic():
+        again = Customer(name="Same", email=case.customer.email)
+        assert row_insert_unless_taken(again) is False
+        assert again.pk is None
+        # No savepoint was needed: the transaction is still usable after the refusal.
+        fresh = Customer(name="Other", email="other@example.com")
+        assert row_insert_unless_taken(fresh) is True
+    assert Customer.objects.filter(email=case.customer.email).count() == 1
+    assert Customer.objects.get(pk=fresh.pk).name == "Other"
+
+
+def test_a_row_written_unless_taken_is_one_statement(north):
+    with CaptureQueriesContext(connection) as queries:
+        row_insert_unless_taken(Customer(name="Ana", phone="+14155550123"))
+    assert len(queries) == 1
+    assert "ON CONFLICT DO NOTHING" in queries[0]["sql"]

@@ -296,14 +296,15 @@ def test_the_queue_takes_the_same_few_queries_for_five_cases_or_a_hundred(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get("/queue/rows/")
     assert len(refs_in(response.content.decode())) == 100
-    # Session, user, 2 permission look-ups, profile, team, the rows (high priority; time left, new
-    # and opened: the page is full) and the total, the views' counts (one query for them all), the
-    # person's and their team's unread notifications (one query each), role (page header).
-    with django_assert_num_queries(14):
+    # Session, user, 2 permission look-ups, profile, team, the order's steps (high priority; time
+    # left, new and opened: the page is full), the rows picked and the total, the views' counts (one
+    # query for them all), the person's and their team's unread notifications (one query each), role
+    # (page header).
+    with django_assert_num_queries(15):
         client.get("/queue/")
 
 
-def test_the_queue_reads_its_rows_in_a_few_limited_slices_with_customer_and_owner_joined(client, alice, bob, north):
+def test_the_queue_orders_ids_in_a_few_limited_slices_then_reads_the_rows_once(client, alice, bob, north):
     _bulk_cases(north, 20)
     for case in Case.objects.all()[:5]:
         case_take_ownership(case=case, user=bob)
@@ -313,18 +314,24 @@ def test_the_queue_reads_its_rows_in_a_few_limited_slices_with_customer_and_owne
 
     with CaptureQueriesContext(connection) as ctx:
         client.get("/queue/rows/")
-    row_queries = [
+    case_queries = [
         q["sql"] for q in ctx.captured_queries if 'FROM "cases_case"' in q["sql"] and "COUNT(" not in q["sql"]
     ]
+    steps = [sql for sql in case_queries if "ORDER BY" in sql]
+    rows = [sql for sql in case_queries if "ORDER BY" not in sql]
     # At most one per step of the order (high priority; time left, new and opened; long
-    # breached, new and opened; answered, high priority and all).
-    assert 1 <= len(row_queries) <= 7
-    for sql in row_queries:
-        assert '"cases_customer"' in sql and '"auth_user"' in sql
+    # breached, new and opened; answered, high priority and all), each a limited slice of ids and
+    # due times, with nothing joined.
+    assert 1 <= len(steps) <= 7
+    for sql in steps:
         assert re.search(r"LIMIT \d+", sql)
-        columns = sql.split(" FROM ")[0]
-        cut = len(re.findall(r'SUBSTR(?:ING)?\("cases_case"\."story"', columns))
-        assert columns.count('"cases_case"."story"') == cut == 1  # the story only cut short
+        assert sql.split(" FROM ")[0].count('"cases_case".') == 2 and " JOIN " not in sql
+    # Then the rows picked, once, with the customer and owner joined and the story only cut short.
+    (sql,) = rows
+    assert '"cases_customer"' in sql and '"auth_user"' in sql
+    columns = sql.split(" FROM ")[0]
+    cut = len(re.findall(r'SUBSTR(?:ING)?\("cases_case"\."story"', columns))
+    assert columns.count('"cases_case"."story"') == cut == 1
 
 
 def test_the_login_page_helps_password_managers_and_explains_a_failed_login(client, alice):

@@ -109,3 +109,17 @@ def test_finding_the_customer_uses_the_contact_indexes_not_a_scan(north):
         plan = " | ".join(row[-1] for row in cursor.fetchall())
     assert "customer_unique_email" in plan and "customer_unique_phone" in plan, plan
     assert "SCAN c" not in plan, plan
+
+
+def test_a_customer_created_meanwhile_by_another_intake_is_taken_not_duplicated(north):
+    from makegood.cases.customers import customer_create_or_match
+    from makegood.cases.models import Customer
+
+    # Another intake created Ana between this one's look-up and its insert.
+    theirs = Customer.objects.create(name="Ana", email="ana@example.com")
+    with transaction.atomic():
+        ours = customer_create_or_match(name="Ana Cruz", email="ana@example.com", phone="+14155550123")
+    assert ours.pk == theirs.pk
+    assert Customer.objects.count() == 1
+    # What this intake knew and theirs did not is learnt.
+    assert Customer.objects.get().phone == "+14155550123"

@@ -54,6 +54,7 @@ def test_slash_puts_the_cursor_in_the_search_box_and_a_typed_reference_opens_the
     page.get_by_label("Password").fill("pw-erin")
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Queue")).to_be_visible()
+    page.wait_for_load_state()  # the heading shows before the page's scripts (which bind "/") have run
 
     search_box = page.get_by_role("searchbox", name="Search cases")
     expect(search_box).not_to_be_focused()

@@ -16,7 +16,7 @@ from makegood.insights.loyalty import CustomerRow, loyalty_compute, loyalty_for
 from makegood.insights.money import money_compute
 from makegood.insights.rollup import figures_refresh
 from makegood.insights.scope import Filters, scope_for
-from makegood.insights.survival import cox, wilson
+from makegood.insights.survival import cox, cox_fit, wilson
 from makegood.insights.tests.fixtures import FIRST_DAY, LAST_DAY, T0, build_month
 from makegood.purchases.models import Purchase
 
@@ -152,3 +152,21 @@ def test_a_group_whose_fit_diverges_gets_no_hazard_ratio_instead_of_an_overflow(
     ratios = cox(times, events, groups, {"prior": [float(i % 3) for i in range(16)]}, reference="lost")
     assert all(math.isfinite(h.high) for h in ratios)
     assert "group:quick" not in {h.term for h in ratios}
+
+
+def test_the_cox_fit_agrees_with_statsmodels_on_tied_times():
+    from statsmodels.duration.hazard_regression import PHReg
+
+    rng = np.random.default_rng(3)
+    n = 2_000
+    group = rng.integers(0, 3, n)
+    exog = np.column_stack([group == 1, group == 2, rng.poisson(3, n), rng.exponential(2, n)]).astype(float)
+    # Whole days: many customers share a time, where the handling of ties matters.
+    times = np.round(rng.exponential(100, n) * np.exp(-0.4 * exog[:, 0] + 0.1 * exog[:, 2])) + 1
+    events = (times < 180).astype(float)
+    times = np.minimum(times, 180)
+    coefs, ses = cox_fit(times, events, exog)
+    reference = PHReg(times, exog, status=events.astype(int), ties="breslow").fit()
+    assert coefs == pytest.approx(list(reference.params), abs=1e-9)
+    assert ses == pytest.approx(list(reference.bse), abs=1e-9)
+    assert coefs[0] == pytest.approx(0.4, abs=0.1)  # the effect that was put in
