@@ -246,15 +246,6 @@ def queue_team_for(user: User | AnonymousUser, *, slug: str = "") -> Team | None
     return Team.objects.receiving_unrouted()
 
 
-def queue_cases(user: User | AnonymousUser, *, team: Team | None) -> QuerySet[Case]:
-    """The team's cases that the person may see (no team: the unrouted ones).
-
-    Neither filtered on status nor ordered: `queue_for` reads it a slice at a time, each with an
-    equality on status (with `status IN (...)` as well, SQLite leaves the index and sorts).
-    """
-    return team_cases_visible_to(user, team=team)
-
-
 def queue_records(ids: list[int]) -> list[dict[str, Any]]:
     """The rows of these cases, in this order: only the columns the queue shows, the story cut
     short in the database."""
@@ -318,7 +309,9 @@ def queue_for(
     Each step reads at most `limit` ids, and only while there is room, so no query sorts the
     team's whole backlog however large; then the rows picked are read in one query.
     """
-    cases = queue_cases(user, team=team)
+    # Neither filtered on status nor ordered here: each step reads a slice with an equality on
+    # status (with `status IN (...)` as well, SQLite leaves the index and sorts).
+    cases = team_cases_visible_to(user, team=team)
     if narrowed is not None:
         cases = cases.filter(narrowed)
     awaiting = cases.filter(first_responded_at__isnull=True)

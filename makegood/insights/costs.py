@@ -15,7 +15,8 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from makegood import money
 from makegood.accounts.models import Role, Team
 from makegood.causes.models import Cause
-from makegood.insights.models import CaseFigures, DailyFigures
+from makegood.insights.models import CaseFigures
+from makegood.insights.scope import Rollup
 from makegood.remedies.authority import Policy, policy_merge
 from makegood.remedies.models import EmployeeAuthority, RoleAuthority
 
@@ -105,11 +106,12 @@ DAILY_COST_AGGREGATES = {
 
 
 def _cost_groups(
-    figures: QuerySet[CaseFigures], daily: QuerySet[DailyFigures] | None, by: str | None, *, resolved: bool = False
+    figures: QuerySet[CaseFigures], daily: Rollup | None, by: str | None, *, resolved: bool = False
 ) -> dict[Any, Mapping[str, Any]]:
     """Compensation per value of `by` (None: one total row), from the rollup or the cases."""
     if daily is not None:
-        rows = daily.filter(is_resolved=True) if resolved else daily
+        # Per resolver from the rows that have one; every other sum from the totals.
+        rows = daily.days.filter(is_resolved=True) if resolved else daily.totals
         named = {f"m_{k}": v for k, v in DAILY_COST_AGGREGATES.items()}
     else:
         rows = figures.filter(is_resolved=True) if resolved else figures  # type: ignore[assignment]
@@ -126,7 +128,7 @@ def _cost_groups(
 
 
 def compensation(
-    figures: QuerySet[CaseFigures], months: int, daily: QuerySet[DailyFigures] | None = None
+    figures: QuerySet[CaseFigures], months: int, daily: Rollup | None = None
 ) -> tuple[dict[str, Any], list[CostRow], list[CostRow], list[CostRow]]:
     totals = _cost_groups(figures, daily, None)[None]
     total = _cost_row("", "Every case", totals)

@@ -1,6 +1,7 @@
-"""The KPIs, each a database aggregate: sums over the daily rollup (`DailyFigures`) where the
-filters allow, else counts over `CaseFigures`; percentiles and distinct customers always over
-`CaseFigures`, through its indexes.
+"""The KPIs, each a database aggregate: sums over the daily rollup (`DailyTotals`, and
+`DailyFigures` for the figures per employee: `scope.Rollup`) where the filters allow, else counts
+over `CaseFigures`; percentiles and distinct customers always over `CaseFigures`, through its
+indexes.
 
 Every figure has a name in `figures.FIGURES`: the drill-down page and its CSV list the cases
 behind it, so a number on the page is always one click from its cases. Shares are None when
@@ -29,10 +30,10 @@ from makegood.insights.figures import (
     SATISFIED_FROM,
     figure_q,
 )
-from makegood.insights.models import CaseFigures, DailyFigures
+from makegood.insights.models import CaseFigures
 from makegood.insights.previous import repeat_cases
 from makegood.insights.ranks import indexed_first, percentiles
-from makegood.insights.scope import Filters, Scope, daily_for, figures_for
+from makegood.insights.scope import Filters, Rollup, Scope, daily_for, figures_for
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -98,10 +99,10 @@ class Kpis:
         return clean(asdict(self))  # type: ignore[no-any-return,unused-ignore]
 
 
-def _channel_counts(figures: QuerySet[CaseFigures], daily: QuerySet[DailyFigures] | None) -> dict[str, Any]:
+def _channel_counts(figures: QuerySet[CaseFigures], daily: Rollup | None) -> dict[str, Any]:
     rows: QuerySet[Any, Any]
     if daily is not None:
-        rows = daily.values("channel").annotate(
+        rows = daily.totals.values("channel").annotate(
             n_responded=Sum("responded"), n_decided=Sum("decided"), n_within=Sum("within_target")
         )
     else:
@@ -113,14 +114,44 @@ def _channel_counts(figures: QuerySet[CaseFigures], daily: QuerySet[DailyFigures
     return {r["channel"]: r for r in rows.order_by()}
 
 
+@dataclass
+class Bands:
+    """How many values fall in each band (`ranks.BANDS`), from the rollup: first responses per
+    channel and of every channel, times to resolution."""
+
+    responses: dict[str, dict[int, int]] = field(default_factory=dict)
+    all_responses: dict[int, int] = field(default_factory=dict)
+    resolutions: dict[int, int] = field(default_factory=dict)
+
+
+def _bands(daily: Rollup) -> Bands:
+    bands = Bands()
+    rows = daily.values.values("channel", "band").annotate(
+        n_responses=Sum("responses"), n_resolutions=Sum("resolutions")
+    )
+    for r in rows.order_by():
+        band = r["band"]
+        if r["n_responses"]:
+            bands.responses.setdefault(r["channel"], {})[band] = r["n_responses"]
+            bands.all_responses[band] = bands.all_responses.get(band, 0) + r["n_responses"]
+        if r["n_resolutions"]:
+            bands.resolutions[band] = bands.resolutions.get(band, 0) + r["n_resolutions"]
+    return bands
+
+
 def response_by_channel(
-    figures: QuerySet[CaseFigures], daily: QuerySet[DailyFigures] | None = None
+    figures: QuerySet[CaseFigures], daily: Rollup | None = None, bands: Bands | None = None
 ) -> tuple[list[ChannelResponse], ChannelResponse]:
     counts = _channel_counts(figures, daily)
     # A first response always has its delay: the cases responded to are the values to rank.
     responded = {channel: r["n_responded"] for channel, r in counts.items()}
-    by_channel = percentiles(figures, "first_response_seconds", by="channel", counts=responded)
-    overall_points = percentiles(figures, "first_response_seconds", counts={None: sum(responded.values())})
+    column = "first_response_seconds"
+    if bands is not None:
+        by_channel = percentiles(figures, column, by="channel", bands=bands.responses)
+        overall_points = percentiles(figures, column, bands={None: bands.all_responses})
+    else:
+        by_channel = percentiles(figures, column, by="channel", counts=responded)
+        overall_points = percentiles(figures, column, counts={None: sum(responded.values())})
     rows = []
     for channel, label in Channel.choices:
         r = counts.get(channel)
@@ -157,11 +188,11 @@ def response_by_channel(
 
 
 def satisfaction_by_resolver(
-    figures: QuerySet[CaseFigures], daily: QuerySet[DailyFigures] | None = None
+    figures: QuerySet[CaseFigures], daily: Rollup | None = None
 ) -> tuple[dict[str, Any], list[Resolver]]:
     # Named apart from the columns they read (an aggregate may not share a field's name).
     if daily is not None:
-        resolved: QuerySet[Any] = daily.filter(is_resolved=True)
+        resolved: QuerySet[Any] = daily.days.filter(is_resolved=True)
         aggregates: dict[str, Any] = {
             "n_resolved": Sum("resolved"),
             "n_surveyed": Sum("surveyed"),
@@ -204,7 +235,7 @@ def satisfaction_by_resolver(
 
 
 def _counts(
-    figures: QuerySet[CaseFigures], daily: QuerySet[DailyFigures] | None, repeat_days: int, since: datetime | None
+    figures: QuerySet[CaseFigures], daily: Rollup | None, repeat_days: int, since: datetime | None
 ) -> dict[str, int]:
     """The dashboard's counts: summed over the rollup's days, or counted case by case."""
     q = figure_q
@@ -222,7 +253,7 @@ def _counts(
             "confirmed",
             "within_authority",
         )
-        sums = daily.aggregate(**{f"n_{c}": Sum(c) for c in columns})
+        sums = daily.totals.aggregate(**{f"n_{c}": Sum(c) for c in columns})
         counts = {c: sums[f"n_{c}"] or 0 for c in columns}
         if since is not None:
             # Every case of the period: its customers are its cases less their repeats (previous.py).
@@ -281,16 +312,20 @@ def kpis_compute(
     *,
     months: int,
     repeat_days: int = REPEAT_CONTACT_DAYS,
-    daily: QuerySet[DailyFigures] | None = None,
+    daily: Rollup | None = None,
     period_start: datetime | None = None,
 ) -> Kpis:
     """Every figure of the dashboard over `figures`; `daily`, the same cases' rollup rows, if it serves;
     `period_start` when `figures` are every case received since then (no filter, every team)."""
-    response, overall = response_by_channel(figures, daily)
+    bands = _bands(daily) if daily is not None else None
+    response, overall = response_by_channel(figures, daily, bands)
     counts = _counts(figures, daily, repeat_days, period_start)
-    resolution_points = percentiles(figures, "resolution_seconds", counts={None: counts["resolution_timed"]}).get(
-        None, {}
-    )
+    resolution_points = percentiles(
+        figures,
+        "resolution_seconds",
+        counts={None: counts["resolution_timed"]},
+        bands=None if bands is None else {None: bands.resolutions},
+    ).get(None, {})
     resolved = counts["resolved"]
     satisfaction_total, resolvers = satisfaction_by_resolver(figures, daily)
     money_total, by_cause, by_employee, by_team = compensation(figures, months, daily)

@@ -102,25 +102,28 @@ class CaseFigures(models.Model):
         return f"Figures of case {self.case_id}"
 
 
-class DailyFigures(models.Model):
-    """The dashboard's counts and sums per day (local date of receipt) and per value of every filter
-    but the owner, kept by `daily.days_refresh` for the days whose cases changed.
-
-    A period's figure is the sum of its days' rows, so a year is a few thousand rows instead of
-    hundreds of thousands of cases. What cannot be summed (percentiles, distinct customers) and
-    the frontline's own-cases scope are read from `CaseFigures` (`kpis.kpis_for`).
-    """
+class DayKeys(models.Model):
+    """A row of the daily rollup: a day (local date of receipt) and a value of every filter but the
+    owner. Each month also has rows of its own, its days' rows added up (`is_month`): a period
+    reads its whole months from those and only the days before and after from day rows
+    (`scope.Filters.daily_q`)."""
 
     day = models.DateField()
+    is_month = models.BooleanField(
+        default=False, help_text="The whole month's row (its day is the 1st): the sum of its days' rows."
+    )
     team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     location = models.CharField(max_length=200, blank=True)
     channel = models.CharField(max_length=20)
     cause = models.ForeignKey("causes.Cause", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    resolver = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    # Resolved or not (a resolved case with no resolver is still counted per employee as "nobody").
-    is_resolved = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+
+
+class DayCounts(DayKeys):
+    """Each column: the number of the day's cases a figure counts (`daily._aggregates`), or a sum."""
+
     cases = models.PositiveIntegerField(default=0)
     responded = models.PositiveIntegerField(default=0)
     decided = models.PositiveIntegerField(default=0)
@@ -143,11 +146,61 @@ class DailyFigures(models.Model):
     largest = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, default=0)
 
     class Meta:
-        verbose_name_plural = "daily figures"
-        indexes = [models.Index(fields=["day", "team"], name="daily_day_team_idx")]
+        abstract = True
 
     def __str__(self) -> str:
         return f"Figures of {self.day}"
+
+
+class DailyFigures(DayCounts):
+    """The dashboard's counts and sums per day and per value of every filter but the owner, and per
+    resolver and whether resolved, kept by `daily.days_refresh` for the days whose cases changed.
+
+    A period's figure is the sum of its days' rows, so a year is a few thousand rows instead of
+    hundreds of thousands of cases. What cannot be summed (percentiles, distinct customers) and
+    the frontline's own-cases scope are read from `CaseFigures` (`kpis.kpis_for`). The figures per
+    resolver read these rows; every other sum reads `DailyTotals`, the same without the resolver.
+    """
+
+    resolver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # Resolved or not (a resolved case with no resolver is still counted per employee as "nobody").
+    is_resolved = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name_plural = "daily figures"
+        indexes = [models.Index(fields=["day", "team"], name="daily_day_team_idx")]
+
+
+class DailyTotals(DayCounts):
+    """`DailyFigures` summed over the resolver and whether resolved (written beside it by
+    `daily.days_refresh`): the sums that do not group by resolver read a fifth of the rows (a
+    day, team and channel had five: four resolvers and the unresolved)."""
+
+    class Meta:
+        verbose_name_plural = "daily totals"
+        indexes = [models.Index(fields=["day", "team"], name="daily_totals_day_team_idx")]
+
+
+class DailyValues(DayKeys):
+    """How many of the day's cases have their first-response delay, and their time to resolution,
+    in each band of values (`ranks.BANDS`), written beside `DailyFigures` by `daily.days_refresh`.
+
+    A percentile's rank then falls in a band found by adding up a period's rows, and only that
+    band's values are walked through the ordered index (`ranks.percentiles`), not every value up to
+    the rank: the same nearest rank, exactly."""
+
+    band = models.PositiveSmallIntegerField()
+    responses = models.PositiveIntegerField(default=0)
+    resolutions = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "daily values"
+        indexes = [models.Index(fields=["day", "team"], name="daily_values_day_team_idx")]
+
+    def __str__(self) -> str:
+        return f"Values of {self.day}, band {self.band}"
 
 
 # RollupState's row for the daily rollup: present once every day has been summed.

@@ -83,9 +83,6 @@ def previous_changes(rows: Iterable[tuple[Any, ...]]) -> list[tuple[int, datetim
 def previous_refresh(customer_ids: Iterable[int] | None = None) -> int:
     """Recompute both columns on every case of these customers (of every customer: None); returns
     how many cases changed."""
-    table = connection.ops.quote_name(CaseFigures._meta.db_table)
-    # Built from the model's own names, never from input.
-    sql = f"UPDATE {table} SET previous_resolved_at = %s, previous_reopened_at = %s WHERE case_id = %s"  # noqa: S608
     adapt = connection.ops.adapt_datetimefield_value
     written = 0
     for rows in _batches(customer_ids):
@@ -93,12 +90,27 @@ def previous_refresh(customer_ids: Iterable[int] | None = None) -> int:
             changed = previous_changes(rows)  # read whole before writing the same table
             with connection.cursor() as cursor:
                 for start in range(0, len(changed), WRITE_BATCH):
-                    cursor.executemany(
-                        sql,
-                        [(adapt(r), adapt(o), pk) for pk, r, o in changed[start : start + WRITE_BATCH]],
-                    )
+                    _write(cursor, [(adapt(r), adapt(o), pk) for pk, r, o in changed[start : start + WRITE_BATCH]])
         written += len(changed)
     return written
+
+
+def _write(cursor: Any, rows: list[tuple[Any, Any, int]]) -> None:
+    """(previous resolved, previous reopened, case) rows into CaseFigures. PostgreSQL: one UPDATE
+    joined to the rows as VALUES (executemany sends one statement a row: minutes for a full
+    refresh); SQLite runs in the process, where executemany costs nothing more."""
+    table = connection.ops.quote_name(CaseFigures._meta.db_table)
+    # Built from the model's own names and placeholders, never from input.
+    if connection.vendor == "postgresql":
+        values = ", ".join(["(%s::timestamptz, %s::timestamptz, %s::bigint)"] * len(rows))
+        cursor.execute(
+            f"UPDATE {table} AS f SET previous_resolved_at = v.resolved, previous_reopened_at = v.reopened "  # noqa: S608
+            f"FROM (VALUES {values}) AS v (resolved, reopened, case_id) WHERE f.case_id = v.case_id",
+            [value for row in rows for value in row],
+        )
+        return
+    sql = f"UPDATE {table} SET previous_resolved_at = %s, previous_reopened_at = %s WHERE case_id = %s"  # noqa: S608
+    cursor.executemany(sql, rows)
 
 
 def repeat_cases(figures: QuerySet[CaseFigures], since: datetime) -> QuerySet[Any, Any]:

@@ -23,7 +23,8 @@ from makegood.accounts.reports import Period, period
 from makegood.accounts.roles import team_id_of
 from makegood.cases.models import Channel
 from makegood.causes.models import Cause
-from makegood.insights.models import DAYS_SOURCE, CaseFigures, DailyFigures, RollupState
+from makegood.insights.daily import next_month
+from makegood.insights.models import DAYS_SOURCE, CaseFigures, DailyFigures, DailyTotals, DailyValues, RollupState
 
 VIEW_TEAM = "insights.view_insights"
 VIEW_ALL = "cases.view_all_cases"
@@ -80,8 +81,21 @@ class Filters:
         return Q(received_at__gte=p.start, received_at__lt=p.end) & self._dimensions_q()
 
     def daily_q(self) -> Q:
-        """The same filters over the daily rollup (its days are the period's local days)."""
-        return Q(day__gte=self.first_day, day__lte=self.last_day) & self._dimensions_q()
+        """The same filters over the daily rollup (its days are the period's local days): the whole
+        months of the period from their month rows, the days before and after them from day rows
+        (a year reads a dozen month rows per group and at most two months of days, not 365 days)."""
+        first, last = self.first_day, self.last_day
+        months_from = first if first.day == 1 else next_month(first)
+        months_to = (last + timedelta(days=1)).replace(day=1)
+        if months_from >= months_to:
+            span = Q(is_month=False, day__gte=first, day__lte=last)
+        else:
+            span = (
+                Q(is_month=True, day__gte=months_from, day__lt=months_to)
+                | Q(is_month=False, day__gte=first, day__lt=months_from)
+                | Q(is_month=False, day__gte=months_to, day__lte=last)
+            )
+        return span & self._dimensions_q()
 
     def _dimensions_q(self) -> Q:
         """Team, location, channel and cause: the same column names on cases' figures and days."""
@@ -187,10 +201,22 @@ def figures_for(scope: Scope, filters: Filters) -> QuerySet[CaseFigures]:
     return CaseFigures.objects.filter(scope.q).filter(filters.q())
 
 
-def daily_for(scope: Scope, filters: Filters) -> QuerySet[DailyFigures] | None:
+@dataclass(frozen=True)
+class Rollup:
+    """The daily rollup's rows of the same cases: `days` per resolver (for the figures per
+    employee), `totals` without the resolver (a fifth of the rows, for every other sum), `values`
+    the counts per band of values (where each percentile's rank falls)."""
+
+    days: QuerySet[DailyFigures]
+    totals: QuerySet[DailyTotals]
+    values: QuerySet[DailyValues]
+
+
+def daily_for(scope: Scope, filters: Filters) -> Rollup | None:
     """The rollup rows of the same cases, or None where it cannot serve: the scope is one person's
     own cases (the rollup has no owner: those are counted over the cases)."""
     if scope.level == "own" or not RollupState.objects.filter(source=DAYS_SOURCE).exists():
         return None  # own cases, or the rollup not built yet (just after the upgrade that added it)
     # A team's scope is `Q(team_id=...)`, a column of both tables.
-    return DailyFigures.objects.filter(scope.q).filter(filters.daily_q())
+    q = scope.q & filters.daily_q()
+    return Rollup(DailyFigures.objects.filter(q), DailyTotals.objects.filter(q), DailyValues.objects.filter(q))

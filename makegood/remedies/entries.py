@@ -60,7 +60,7 @@ class CatalogEntry:
 
     @property
     def restores(self) -> bool:
-        """A restitution remedy (what it is; whether it matches a case's loss is `options.restitution_fits`)."""
+        """A restitution remedy (what it is; whether it matches a case's loss is `scores.restitution_fits`)."""
         return self.purpose == "restitution"
 
     @property

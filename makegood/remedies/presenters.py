@@ -16,7 +16,7 @@ from makegood.cases.models import Case, Feeling, LossKind
 from makegood.remedies.authority import money
 from makegood.remedies.entries import cost_and_value
 from makegood.remedies.models import Authorization, RemedyKind, RemedyType
-from makegood.remedies.options import WEIGHTS
+from makegood.remedies.scores import WEIGHTS
 
 # A component counts as a reason when it earns at least this share of its weight.
 _STRONG = 0.5
@@ -30,7 +30,7 @@ def _share(components: Mapping[str, float], name: str) -> float:
 def option_reason(option: Mapping[str, Any], *, case: Case) -> str:
     """Why this option, in one line for the employee: "Fits a faulty product; restores all the loss
     calls for; theirs at once, no effort for them." Built from the option's own score components
-    (`options.WEIGHTS`), so it says what the ranking actually weighed: its two strongest reasons,
+    (`scores.WEIGHTS`), so it says what the ranking actually weighed: its two strongest reasons,
     then how soon and how easily the customer gets it."""
     components: Mapping[str, float] = option.get("components") or {}
     reasons: list[str] = []

@@ -27,20 +27,10 @@ from makegood.remedies.authority import (
 from makegood.remedies.entries import ENTRY_FIELDS, entry_from_row
 from makegood.remedies.explain import explain_shortfall
 from makegood.remedies.models import Authorization, Escalation, EscalationStatus, Grant, RemedyKind, RemedyType
-from makegood.remedies.options import (
-    Catalog,
-    Context,
-    Option,
-    Ranking,
-    Sizing,
-    best_per_kind,
-    best_restitution,
-    evaluate,
-    evaluate_at,
-    kind_bonuses,
-    sizing_for,
-)
+from makegood.remedies.options import Context, Option, Ranking, best_per_kind, best_restitution, evaluate, evaluate_at
 from makegood.remedies.rules import check_can_grant_on, check_currency, parse_amount
+from makegood.remedies.scores import Catalog, kind_bonuses
+from makegood.remedies.sizing import Sizing, sizing_for
 
 ZERO = Decimal(0)
 

@@ -155,7 +155,7 @@ def _validate_remedy(remedy_type: RemedyType, *, case: Case, amount: Decimal | N
 
 def restitution_matches(remedy_type: RemedyType, case: Case) -> bool:
     """A restitution remedy that puts this case's kind of loss right (the remedy's own
-    `loss_kinds`, else `research.RESTITUTION_FIT`); the same rule as `options.restitution_fits`."""
+    `loss_kinds`, else `research.RESTITUTION_FIT`); the same rule as `scores.restitution_fits`."""
     if remedy_type.purpose != Purpose.RESTITUTION or not case.loss_kind:
         return False
     if remedy_type.loss_kinds:

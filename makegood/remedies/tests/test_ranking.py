@@ -9,19 +9,10 @@ from hypothesis import strategies as st
 from makegood.cases.models import Channel, Feeling, LossKind
 from makegood.remedies.entries import CatalogEntry
 from makegood.remedies.models import Effort, RemedyKind
-from makegood.remedies.options import (
-    WEIGHTS,
-    Catalog,
-    Context,
-    Option,
-    best_per_kind,
-    evaluate,
-    kind_bonuses,
-    loss_fit,
-    rank_exhaustively,
-    sizing_for,
-)
+from makegood.remedies.options import Context, Option, best_per_kind, evaluate, rank_exhaustively
 from makegood.remedies.research import MONEY_KINDS
+from makegood.remedies.scores import WEIGHTS, Catalog, kind_bonuses, loss_fit
+from makegood.remedies.sizing import sizing_for
 
 KINDS = list(RemedyKind.values)
 CHANNELS = list(Channel.values)
