@@ -19,19 +19,74 @@ statements more and, on PostgreSQL, a failed INSERT would abort the whole transa
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import connections
-from django.db.models import Field, Model
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import (
+    AutoField,
+    BigAutoField,
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    EmailField,
+    Field,
+    ForeignKey,
+    IntegerField,
+    Model,
+    PositiveBigIntegerField,
+    PositiveIntegerField,
+    PositiveSmallIntegerField,
+    SlugField,
+    SmallAutoField,
+    SmallIntegerField,
+    TextField,
+    URLField,
+)
 
 M = TypeVar("M", bound=Model)
 
-_statements: dict[tuple[type[Model], str, int, bool], tuple[str, list[Field[Any, Any]]]] = {}
+# Django's own fields store None as NULL, and these store a `str`, `bool` or `int` as it is:
+# `get_db_prep_save` returns such a value unchanged, after a dozen calls.
+_AS_IS: dict[type[Any], tuple[type[Any], ...]] = {
+    str: (CharField, TextField, EmailField, SlugField, URLField),
+    bool: (BooleanField,),
+    int: (
+        IntegerField,
+        BigIntegerField,
+        SmallIntegerField,
+        PositiveIntegerField,
+        PositiveSmallIntegerField,
+        PositiveBigIntegerField,
+        AutoField,
+        BigAutoField,
+        SmallAutoField,
+    ),
+}
 
 
-def _statement(
-    model: type[Model], alias: str, count: int, *, unless_taken: bool = False
-) -> tuple[str, list[Field[Any, Any]]]:
+@dataclass(frozen=True)
+class _Insert:
+    sql: str
+    fields: list[Field[Any, Any]]
+    # Per field, the Python types whose values go to the database unchanged (empty: always
+    # converted); None goes unchanged for Django's own fields.
+    as_is: list[frozenset[type[Any]]]
+
+
+_statements: dict[tuple[type[Model], str, int, bool], _Insert] = {}
+
+
+def _as_is(field: Field[Any, Any]) -> frozenset[type[Any]]:
+    if type(field) is ForeignKey:
+        return _as_is(field.target_field)  # the key is stored as the field it points to
+    if not type(field).__module__.startswith("django.db.models."):
+        return frozenset()
+    return frozenset({type(None)} | {kind for kind, classes in _AS_IS.items() if type(field) in classes})
+
+
+def _statement(model: type[Model], alias: str, count: int, *, unless_taken: bool = False) -> _Insert:
     key = (model, alias, count, unless_taken)
     found = _statements.get(key)
     if found is None:
@@ -40,15 +95,24 @@ def _statement(
         quote = connection.ops.quote_name
         fields = [f for f in meta.concrete_fields if f is not meta.auto_field and not f.generated]
         row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        found = (
+        found = _Insert(
             # Names from the model's own metadata; every value is a parameter.
-            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "  # noqa: S608
+            sql=f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "  # noqa: S608
             f"VALUES {', '.join([row] * count)}{' ON CONFLICT DO NOTHING' if unless_taken else ''} "
             f"RETURNING {quote(str(meta.pk.column))}",
-            fields,
+            fields=fields,
+            as_is=[_as_is(f) for f in fields],
         )
         _statements[key] = found
     return found
+
+
+def _values(obj: Model, insert: _Insert, connection: BaseDatabaseWrapper) -> list[Any]:
+    values = []
+    for field, as_is in zip(insert.fields, insert.as_is, strict=True):
+        value = field.pre_save(obj, True)
+        values.append(value if type(value) in as_is else field.get_db_prep_save(value, connection))
+    return values
 
 
 def rows_insert(objs: Sequence[M], *, using: str = "default") -> Sequence[M]:
@@ -56,10 +120,10 @@ def rows_insert(objs: Sequence[M], *, using: str = "default") -> Sequence[M]:
     if not objs:
         return objs
     connection = connections[using]
-    sql, fields = _statement(type(objs[0]), using, len(objs))
-    params = [field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objs for field in fields]
+    insert = _statement(type(objs[0]), using, len(objs))
+    params = [value for obj in objs for value in _values(obj, insert, connection)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(insert.sql, params)
         keys = cursor.fetchall()
     # Rows come back in the order they were listed (SQLite and PostgreSQL alike; bulk_create
     # relies on the same).
@@ -83,10 +147,9 @@ def row_insert_unless_taken(obj: M, *, using: str = "default") -> bool:
     reads the row that holds the values.
     """
     connection = connections[using]
-    sql, fields = _statement(type(obj), using, 1, unless_taken=True)
-    params = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+    insert = _statement(type(obj), using, 1, unless_taken=True)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(insert.sql, _values(obj, insert, connection))
         row = cursor.fetchone()
     if row is None:
         return False

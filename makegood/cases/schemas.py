@@ -12,7 +12,7 @@ from ninja import Field, Schema
 from pydantic import BaseModel, field_validator
 
 from makegood.api_types import IsoDateTime
-from makegood.cases.models import MAX_EXTERNAL_ID, Channel, Status
+from makegood.cases.models import MAX_EXTERNAL_ID, Case, Channel, Status
 
 MAX_EMAIL = 254  # Customer.email's column; longer would fail in the database, not in validation.
 MAX_PAGE = 200
@@ -108,6 +108,37 @@ class CaseSummaryOut(Schema):
 class CaseOut(CaseSummaryOut):
     story: str
     expectation: str
+
+
+def case_out(case: Case) -> CaseOut:
+    """`CaseOut` of a case, built from its attributes without validating them again.
+
+    The same as ninja's `CaseOut.from_orm(case)` (a test holds the two to the same JSON), without
+    its per-attribute getter and the validation of values the database has just given back:
+    intake answers every new case with it, and that was a twentieth of an intake's CPU.
+    """
+    team, owner, customer = case.team, case.owner, case.customer
+    return CaseOut.model_construct(
+        id=case.pk,
+        reference=case.reference,
+        channel=Channel(case.channel),
+        status=Status(case.status),
+        subject=case.subject,
+        external_id=case.external_id,
+        customer=CustomerOut.model_construct(name=customer.name, email=customer.email, phone=customer.phone),
+        team=None if team is None else TeamOut.model_construct(slug=team.slug, name=team.name),
+        owner=None
+        if owner is None
+        else PersonOut.model_construct(username=owner.get_username(), name=PersonOut.resolve_name(owner)),
+        received_at=case.received_at,
+        acknowledged_at=case.acknowledged_at,
+        first_response_due_at=case.first_response_due_at,
+        first_responded_at=case.first_responded_at,
+        first_response_breached=case.first_response_breached,
+        resolved_at=case.resolved_at,
+        story=case.story,
+        expectation=case.expectation,
+    )
 
 
 class EventOut(Schema):

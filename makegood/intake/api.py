@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Header, Router, Status
 
 from makegood.accounts.requests import token_user
-from makegood.cases.schemas import CaseOut, ErrorOut, ValidationErrorOut
+from makegood.cases.schemas import CaseOut, ErrorOut, ValidationErrorOut, case_out
 from makegood.edges import rekeyed
 from makegood.intake.schemas import INTAKE_FIELD_PATHS, CaseIn
 from makegood.intake.services import MAX_KEY, IdempotencyConflict, intake_case_open
@@ -63,7 +63,7 @@ def case_create(
     response["Location"] = f"{request.path.rstrip('/')}/{case.reference}"
     if result.replayed:
         response["Idempotent-Replayed"] = "true"
-    return Status(201, case)
+    return Status(201, case_out(case))
 
 
 def case_open_add_to(collection: Router) -> None:

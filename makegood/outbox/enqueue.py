@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
-from django_tasks_db import DatabaseBackend
 
 from makegood.outbox.handlers import handler_for
 from makegood.outbox.models import OutboxMessage
 from makegood.rows import row_insert_unless_taken
+from makegood.worker.on_commit import enqueue_in_transaction
 
 
 def message_enqueue(
@@ -48,7 +48,5 @@ def send_on_commit(message_id: int) -> None:
     """
     from makegood.outbox.tasks import deliver_message
 
-    if connection.in_atomic_block and isinstance(deliver_message.get_backend(), DatabaseBackend):
-        deliver_message.enqueue(message_id)
-    else:
+    if not enqueue_in_transaction(deliver_message, message_id):
         transaction.on_commit(lambda: deliver_message.enqueue(message_id), robust=True)

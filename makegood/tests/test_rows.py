@@ -62,3 +62,37 @@ def test_a_row_written_unless_taken_is_one_statement(north):
         row_insert_unless_taken(Customer(name="Ana", phone="+14155550123"))
     assert len(queries) == 1
     assert "ON CONFLICT DO NOTHING" in queries[0]["sql"]
+
+
+def test_every_kind_of_value_is_stored_as_the_orm_stores_it(alice, north):
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    customer = make_case().customer
+    at = datetime(2026, 3, 2, 9, 30, 0, 123456, tzinfo=UTC)
+
+    def built() -> Case:
+        return Case(
+            customer=customer,
+            channel="phone",
+            team=north,
+            subject="Ünïcode ✓",
+            story="A story",
+            received_at=at,
+            first_response_due_at=at,
+            owner=alice,
+            owned_at=at,
+            reopen_count=2,
+            loss_amount=Decimal("12.3400"),
+            loss_currency="EUR",
+            business_at_fault=True,
+            is_repeat_failure=True,
+            detected_feeling_confidence=0.1234,
+        )
+
+    ours = row_insert(built())
+    theirs = built()
+    theirs.save()
+    columns = [f.attname for f in Case._meta.concrete_fields if not f.primary_key]
+    rows = {row["id"]: row for row in Case.objects.filter(pk__in=[ours.pk, theirs.pk]).values("id", *columns)}
+    assert {c: rows[ours.pk][c] for c in columns} == {c: rows[theirs.pk][c] for c in columns}
