@@ -46,7 +46,6 @@ from django.utils.dateparse import parse_datetime
 
 from makegood.cases.models import Case as Complaint
 from makegood.cases.models import Customer
-from makegood.insights.models import CaseFigures
 from makegood.insights.scope import Filters, Scope, figures_for
 from makegood.insights.survival import HazardRatio, LogRank, cox, kaplan_meier, logrank, mean_interval, wilson
 from makegood.purchases.models import Purchase
@@ -116,12 +115,12 @@ def never_customers(filters: Filters) -> QuerySet[Any]:
 def _starts(scope: Scope, filters: Filters) -> list[QuerySet[Any]]:
     """(customer, start, group, window bounds): each complaining customer from their first case of
     the period, each customer who never complained from their first purchase in it."""
-    figures = figures_for(scope, filters)
-    first = figures.annotate(
-        nth=Window(RowNumber(), partition_by=[F("customer_id")], order_by=[F("received_at").asc(), F("pk").asc()])
-    ).filter(nth=1)
+    # Each customer's first case of the period, with what the comparison needs, in one pass (a
+    # filter on the window; reading the picked cases again by id cost 191,000 look-ups at 1,000,000).
     complainers = _with_bounds(
-        CaseFigures.objects.filter(pk__in=first.values("pk")).annotate(
+        figures_for(scope, filters)
+        .annotate(
+            nth=Window(RowNumber(), partition_by=[F("customer_id")], order_by=[F("received_at").asc(), F("pk").asc()]),
             cid=F("customer_id"),
             start=F("received_at"),
             grp=Case(
@@ -130,7 +129,8 @@ def _starts(scope: Scope, filters: Filters) -> list[QuerySet[Any]]:
                 default=Value("not_recovered"),
                 output_field=CharField(),
             ),
-        ),
+        )
+        .filter(nth=1),
         "start",
     )
     never = _with_bounds(

@@ -24,7 +24,9 @@ class Kind(models.TextChoices):
 
 
 class Purchase(models.Model):
-    customer = models.ForeignKey("cases.Customer", on_delete=models.CASCADE, related_name="purchases")
+    # Looked up through `purchase_customer_spend_idx` (customer first): a second index on the
+    # customer alone would only cost writes, and planners without fresh statistics pick it instead.
+    customer = models.ForeignKey("cases.Customer", on_delete=models.CASCADE, related_name="purchases", db_index=False)
     external_id = models.CharField(max_length=MAX_EXTERNAL_ID)
     purchased_at = models.DateTimeField()
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PURCHASE)
@@ -40,8 +42,10 @@ class Purchase(models.Model):
             models.CheckConstraint(condition=Q(amount__gte=0), name="purchase_amount_nonnegative"),
         ]
         indexes = [
-            # Who bought again after a date: per customer, in time order.
-            models.Index(fields=["customer", "purchased_at"], name="purchase_customer_at_idx"),
+            # Who bought again after a date, and for how much: per customer, in time order, with the
+            # amount in the index, so the loyalty comparison's join reads no table row (at 3,000,000
+            # purchases PostgreSQL spent 10 of its 15 s fetching them; SQLite one look-up each).
+            models.Index(fields=["customer", "purchased_at", "amount"], name="purchase_customer_spend_idx"),
             models.Index(fields=["purchased_at"], name="purchase_at_idx"),
         ]
 

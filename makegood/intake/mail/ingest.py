@@ -11,7 +11,6 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import logging
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import suppress
@@ -22,21 +21,19 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 
 from makegood.cases.customers import normalize_email
 from makegood.cases.kinds import EventKind
-from makegood.cases.models import Attachment, Case, CaseEvent, Status
+from makegood.cases.models import Case, Status
 from makegood.cases.services import case_add_customer_message, case_reopen
 from makegood.cases.threading import ReplyFate, reply_fate
 from makegood.cases.timeline import case_event_add
-from makegood.intake.mail.parse import ParsedAttachment, ParsedMessage, parse_message, synthetic_message_id
+from makegood.intake.mail.attachments import attachments_store, files_delete, size_text, story_fitted, text_fitted
+from makegood.intake.mail.parse import ParsedMessage, parse_message, synthetic_message_id
 from makegood.intake.mail.sources import SourceMessage, open_source
 from makegood.intake.mail.text import HTML_CUT_NOTE, strip_quoted
 from makegood.intake.mail.threads import thread_find
@@ -145,17 +142,17 @@ def email_ingest(raw: bytes, *, received_at: datetime | None = None) -> IngestRe
             inbound.status = InboundStatus.OPENED_CASE if outcome == Outcome.OPENED else InboundStatus.ADDED_TO_CASE
             inbound.save(update_fields=["case", "status", "raw", "raw_compressed", "raw_kept_until"])
     except IntegrityError:
-        _delete_files(saved_files)
+        files_delete(saved_files)
         existing = InboundMessage.objects.filter(message_id=message.message_id).select_related("case").first()
         if existing is None:
             raise
         return _duplicate(existing)
     except ValidationError as exc:
-        _delete_files(saved_files)
+        files_delete(saved_files)
         reason = _validation_reason(exc)
         return _record(message.message_id, Outcome.REJECTED, raw=raw, reason=reason, received_at=now, message=message)
     except BaseException:
-        _delete_files(saved_files)
+        files_delete(saved_files)
         raise
     return IngestResult(outcome, message.message_id, case=case)
 
@@ -315,7 +312,7 @@ def _deliver(
         if fate == ReplyFate.REOPENS:
             # Within the follow-up window: "it is not resolved after all" (the core's reopen).
             target = case_reopen(case=target, reason=_reopen_reason(target, body, now=now), at=now)
-        body = _fit_story(body, attachments, notes)
+        body = story_fitted(body, attachments, notes)
         event = case_add_customer_message(
             case=target, body=body, at=now, data={"email": _email_data(message, quoted_removed=quoted_removed)}
         )
@@ -330,12 +327,12 @@ def _deliver(
             )
         elif target is not None:
             notes.append(f"Follows {target.reference} ({_over(target)}): the customer wrote again after it was over.")
-        story = _fit_story(message.body, attachments, notes)
+        story = story_fitted(message.body, attachments, notes)
         case = case_open(
             channel="email",
-            customer_name=_fit(message.from_name, MAX_NAME),
+            customer_name=text_fitted(message.from_name, MAX_NAME),
             customer_email=sender,
-            subject=_fit(message.subject, MAX_SUBJECT),
+            subject=text_fitted(message.subject, MAX_SUBJECT),
             story=story,
             received_at=now,
             follows=target if fate == ReplyFate.FOLLOWS else None,
@@ -351,12 +348,12 @@ def _deliver(
                 body=f"The customer wrote again after this case was over; that opened {case.reference}.",
                 data={"source": "email", "followed_by": case.pk},
             )
-    refused = _store_attachments(case=case, event=event, attachments=attachments, saved_files=saved_files)
+    refused = attachments_store(case=case, event=event, attachments=attachments, saved_files=saved_files)
     if refused:
         event.data["email"]["attachments_refused"] = refused
-        limit = _size(settings.MAKEGOOD_MAX_ATTACHMENT_BYTES)
+        limit = size_text(settings.MAKEGOOD_MAX_ATTACHMENT_BYTES)
         notes.extend(
-            f"Attachment {item['filename']!r} ({_size(item['size'])}) was not kept: "
+            f"Attachment {item['filename']!r} ({size_text(item['size'])}) was not kept: "
             f"it is larger than the {limit} limit."
             for item in refused
         )
@@ -411,71 +408,6 @@ def _email_data(message: ParsedMessage, *, quoted_removed: bool) -> dict[str, An
     return data
 
 
-def _fit(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _fit_story(body: str, attachments: list[ParsedAttachment], notes: list[str]) -> str:
-    """The text for the timeline: never empty, never over the limit. The full text is attached
-    when it fits the attachment limit; either way the message as received is kept (`_deliver`)."""
-    if not body:
-        names = ", ".join(attachment.filename for attachment in attachments)
-        return f"(No message text; the e-mail came with {len(attachments)} attachment(s): {names})"[:MAX_STORY]
-    if len(body) <= MAX_STORY:
-        return body
-    full_text = body.encode("utf-8")
-    if len(full_text) > settings.MAKEGOOD_MAX_ATTACHMENT_BYTES:
-        notes.append("The message was too long for the timeline, and its text too large to attach.")
-        return body[: MAX_STORY - 60].rstrip() + "\n\n[… continued in the e-mail as received, linked below]"
-    attachments.append(ParsedAttachment("message-full-text.txt", "text/plain", full_text))
-    notes.append("The message was too long for the timeline; its full text is attached as message-full-text.txt.")
-    return body[: MAX_STORY - 60].rstrip() + "\n\n[… continued in message-full-text.txt]"
-
-
-def storage_filename(name: str, number: int) -> str:
-    """A safe name for the storage: ASCII-ish word characters, no dot files, a bounded length."""
-    stem, dot, extension = name.rpartition(".")
-    if not dot:
-        stem, extension = name, ""
-    stem = re.sub(r"[^\w.-]+", "_", stem, flags=re.ASCII).strip("._")[:80]
-    extension = re.sub(r"[^\w]+", "", extension, flags=re.ASCII)[:10]
-    safe = f"{stem or f'attachment-{number}'}{f'.{extension}' if extension else ''}"
-    return get_valid_filename(safe)
-
-
-def _store_attachments(
-    *, case: Case, event: CaseEvent, attachments: list[ParsedAttachment], saved_files: list[str]
-) -> list[dict[str, Any]]:
-    """Keep each attachment within the size limit; return the ones refused (name and size)."""
-    limit = settings.MAKEGOOD_MAX_ATTACHMENT_BYTES
-    refused: list[dict[str, Any]] = []
-    for number, attachment in enumerate(attachments, start=1):
-        size = len(attachment.content)
-        if size > limit:
-            refused.append({"filename": attachment.filename, "size": size, "content_type": attachment.content_type})
-            continue
-        row = Attachment(
-            case=case,
-            event=event,
-            filename=attachment.filename[:255] or storage_filename("", number),
-            content_type=attachment.content_type[:100],
-            size=size,
-        )
-        row.file.save(storage_filename(attachment.filename, number), ContentFile(attachment.content), save=False)
-        saved_files.append(str(row.file.name))
-        row.save()
-    return refused
-
-
-def _delete_files(names: list[str]) -> None:
-    """Files written for a transaction that rolled back: nothing half-written stays behind."""
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:
-            logger.warning("Could not delete orphaned attachment file %s", name, exc_info=True)
-
-
 def _record(
     message_id: str,
     outcome: Outcome,
@@ -508,11 +440,3 @@ def _record(
     if outcome == Outcome.REJECTED:
         logger.warning("E-mail %s rejected: %s", message_id, reason)
     return IngestResult(outcome, message_id, reason=reason)
-
-
-def _size(size: int) -> str:
-    if size < 1024:
-        return f"{size} bytes"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"

@@ -9,7 +9,8 @@ from django.core.files.storage import default_storage, storages
 from makegood.cases.kinds import EventKind
 from makegood.cases.models import Attachment, Case, CaseEvent, Customer
 from makegood.cases.tests.factories import make_case
-from makegood.intake.mail.ingest import Outcome, email_ingest, storage_filename
+from makegood.intake.mail.attachments import storage_filename
+from makegood.intake.mail.ingest import Outcome, email_ingest
 from makegood.intake.models import InboundMessage, InboundStatus
 from makegood.intake.opening import MAX_STORY
 
