@@ -128,10 +128,15 @@ def rows_insert(objs: Sequence[M], *, using: str = "default") -> Sequence[M]:
     # Rows come back in the order they were listed (SQLite and PostgreSQL alike; bulk_create
     # relies on the same).
     for obj, (pk,) in zip(objs, keys, strict=True):
-        obj.pk = pk
-        obj._state.adding = False
-        obj._state.db = using
+        _saved(obj, pk, using)
     return objs
+
+
+def _saved(obj: Model, pk: Any, using: str) -> None:
+    """What `save()` leaves on a new object: its key, and its state as stored in `using`."""
+    obj.pk = pk
+    obj._state.adding = False
+    obj._state.db = using
 
 
 def row_insert(obj: M, *, using: str = "default") -> M:
@@ -153,7 +158,5 @@ def row_insert_unless_taken(obj: M, *, using: str = "default") -> bool:
         row = cursor.fetchone()
     if row is None:
         return False
-    obj.pk = row[0]
-    obj._state.adding = False
-    obj._state.db = using
+    _saved(obj, row[0], using)
     return True
