@@ -102,23 +102,38 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'makegood.sqlite3'}")}
+# How durable a commit is, the same on both databases. By default a committed write survives the
+# application (a worker, the whole server) crashing; a power cut or an operating-system crash can
+# lose the last fraction of a second of commits, and never corrupts the database. That is SQLite's
+# `synchronous=NORMAL` in WAL mode and PostgreSQL's `synchronous_commit=off` (its WAL writer
+# flushes within 0.2 s; a crash of the PostgreSQL server itself also loses that moment). Set
+# MAKEGOOD_DURABLE_COMMITS=true to make every commit wait for the disk's flush, which on this
+# project's benchmark machine costs about 3.7 ms a commit (bench/README.md).
+MAKEGOOD_DURABLE_COMMITS = env.bool("MAKEGOOD_DURABLE_COMMITS", default=False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Django's SQLite backend, with writers queueing on a file lock (makegood/sqlite/base.py).
     DATABASES["default"]["ENGINE"] = "makegood.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers and the one writer work at once; IMMEDIATE takes the write lock at
         # BEGIN so that two writers queue on busy_timeout instead of failing mid-transaction.
-        # The WAL is copied back into the database (a checkpoint, with an fsync) by the commit
-        # that grows it past `wal_autocheckpoint` pages, while that writer still holds the lock:
-        # at SQLite's default of 1,000 pages (4 MB) that was every 25th intake, and the other
-        # writers waited for the disk. 10,000 pages (40 MB) checkpoint a tenth as often and copy
-        # the pages every intake rewrites (the indexes' last leaves) once instead of ten times.
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=10000;",
+        # The WAL is copied back into the database (a checkpoint, with an fsync) by a thread in
+        # each web worker (makegood/sqlite/checkpoints.py); the commit that grows the WAL past
+        # `wal_autocheckpoint` pages does it otherwise, inside the write lock, while the other
+        # writers wait: at SQLite's default of 1,000 pages (4 MB) that was every 25th intake.
+        # 10,000 pages (40 MB) make that backstop a tenth as frequent.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; "
+            f"PRAGMA synchronous={'FULL' if MAKEGOOD_DURABLE_COMMITS else 'NORMAL'}; "
+            "PRAGMA wal_autocheckpoint=10000;"
+        ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"].endswith("postgresql") and not MAKEGOOD_DURABLE_COMMITS:
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
 # Reusing connections saves a connect (and, on SQLite, a schema read) on every request.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -28,6 +28,7 @@ import threading
 import time
 
 from django.db import connections
+from django.db.backends.sqlite3 import base
 
 logger = logging.getLogger(__name__)
 
@@ -75,5 +76,5 @@ def checkpointer_start_for_databases() -> None:
     """Start a checkpointer for every SQLite file database this process is configured for."""
     for alias in connections:
         wrapper = connections[alias]
-        if wrapper.vendor == "sqlite" and not wrapper.is_in_memory_db():
+        if isinstance(wrapper, base.DatabaseWrapper) and not wrapper.is_in_memory_db():
             checkpointer_start(str(wrapper.settings_dict["NAME"]))
