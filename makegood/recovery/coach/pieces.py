@@ -15,6 +15,8 @@ REPORTED = (
     r"\s+(?:(?:still|just|really|simply|even)\s+)?$"
 )
 NOT_A_REFUSAL = f"{CONDITIONAL}|{REPORTED}"
+# A remedy later in the sentence makes the same words context, not a refusal ("…, and I've reserved one").
+NO_REMEDY_AFTER = r"(?![^.!?]{0,100}?\b(?:so|but|and)\s+(?:I|we)(?:'ve|'ll|\s+have|\s+will)\b)"
 # After a bad-news opener: "we", and the refusal if one follows ("unfortunately we can't").
 WE_REFUSE = (
     r"(?:we|I)(?:'re|'m|'ve|'ll|'d)?\b(?:\s+(?:really|just|simply|still))?(?:\s+(?:can(?:'?t|not)|can\s+not|won'?t"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Final
 
 from makegood.recovery.coach import lexicon as w
-from makegood.recovery.coach.pieces import NOT_A_REFUSAL
+from makegood.recovery.coach.pieces import NO_REMEDY_AFTER, NOT_A_REFUSAL
 from makegood.recovery.coach.shape import BLAME, IF_BEFORE, NO, NOT_REFUSING, Shape, shape
 from makegood.recovery.coach.suggestions import (
     S_ABLE,
@@ -40,7 +40,9 @@ SAYS_NO: Final[tuple[Shape, ...]] = (
         r"|\byou(?:'re|\s+are|\s+will\s+be|'ll\s+be)?\s+only\s+(?:able|allowed|permitted|eligible|entitled)\b"
         r"|\byou\s+(?:can|may)\s+only\b|\b(?:can|may)\s+only\s+be\s+\w+"
         r"|\b(?:is|are|'s|'re)\s+(?:currently\s+)?only\s+(?:available|valid|possible|offered|accepted|supported|open)\b"
-        r"(?!\s+(?:until|till|through|for\s+(?:another|the\s+next))))",
+        r"(?!\s+(?:until|till|through|for\s+(?:another|the\s+next))))"
+        # "Refunds are only possible within 30 days, so I've made an exception": the rule, then the remedy.
+        rf"{NO_REMEDY_AFTER}",
         unless_before=IF_BEFORE,
     ),
     shape(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from makegood.recovery.coach.pieces import NOT_A_REFUSAL
+from makegood.recovery.coach.pieces import NO_REMEDY_AFTER, NOT_A_REFUSAL
 from makegood.recovery.coach.shape import BLAME, IF_BEFORE, NO, Shape, shape
 from makegood.recovery.coach.suggestions import S_FIX_NOT_FAULT, S_OFFER, S_WE_DO
 
@@ -25,8 +25,6 @@ _HOPE_FOR_THE_CUSTOMER: Final = (
     # "Hopefully this won't happen again": a failure hoped away, not a request put off.
     r"(?![^.!?]{0,40}?(?:\bwon'?t|\bwill\s+not|\bnever|n'?t\s+happen|\bnot\s+happen))"
 )
-# A remedy later in the sentence makes the same words context, not a refusal ("…, and I've reserved one").
-_NO_REMEDY_AFTER: Final = r"(?![^.!?]{0,100}?\b(?:so|but|and)\s+(?:I|we)(?:'ve|'ll|\s+have|\s+will)\b)"
 LANGUAGE: Final = (
     r"(?:english|spanish|french|german|italian|portuguese|dutch|japanese|chinese|mandarin|cantonese|korean"
     r"|arabic|hindi|russian|polish|turkish|swedish|norwegian|danish|finnish|greek|hebrew|welsh|irish)"
@@ -42,7 +40,7 @@ QUIET_NO: Final[tuple[Shape, ...]] = (
         r"|at\s+some\s+point(?!\s+(?:today|tonight|tomorrow|this|later|in\s+the\s+next))|some\s*day|one\s+day"
         r"|eventually|down\s+the\s+(?:road|line)"
         r"|in\s+(?:the\s+)?(?:near\s+|not\s+too\s+distant\s+)?future|in\s+(?:a\s+)?future\s+(?:update|release|version"
-        rf"|menu|season))){_NO_REMEDY_AFTER}",
+        rf"|menu|season))){NO_REMEDY_AFTER}",
         unless_before=IF_BEFORE,
     ),
     # Narrowed to others: "only certain stores take part", "there are only specific pick-up zones".
@@ -55,7 +53,7 @@ QUIET_NO: Final[tuple[Shape, ...]] = (
         r"|\bthere(?:'s|\s+is|\s+are|'re)\s+(?:usually\s+|generally\s+|currently\s+|just\s+)?only\s+(?:one|a\s+(?:few"
         r"|limited|small)|limited|specific|certain|designated)\b(?=[^.!?]{0,40}?\b(?:zones?|areas?|locations?|stores?"
         r"|seats?|rooms?|spaces?|spots?|options?|slots?|flights?|routes?|times?|days?|places?|items?|products?"
-        rf"|models?|number)\b)){_NO_REMEDY_AFTER}",
+        rf"|models?|number)\b)){NO_REMEDY_AFTER}",
         unless_before=NOT_A_REFUSAL,
     ),
     # The languages served: "we offer support via Twitter in English", "we can help in English only".
@@ -87,7 +85,7 @@ QUIET_NO: Final[tuple[Shape, ...]] = (
         r"|on\s+par|in\s+line|consistent|competitive)\s+(?:to|with)\s+(?:those\s+of\s+|that\s+of\s+)?(?:other|most|the"
         r"\s+rest\s+of\s+the|any\s+other|our\s+competitors|the\s+industry|industry)\b"
         rf"|\b(?:is|are|'s|'re)\s+(?:the\s+)?(?:industry|standard)\s+(?:standard|practice|across\s+the\s+industry)\b)"
-        rf"{_NO_REMEDY_AFTER}",
+        rf"{NO_REMEDY_AFTER}",
     ),
 )
 
