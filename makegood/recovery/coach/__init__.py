@@ -34,8 +34,11 @@ and `shapes.py` reads the shape of the sentence (who is asked to act, the verb, 
 modality, the party the customer is sent to), which is what catches the ways people write that
 no phrase list enumerates; `shapes_quiet.py` adds the refusals that carry no negation ("hopefully
 we'll have it again at some point", "only certain stores", "we offer support in English", "while
-we do our best to…", "comparable to other airlines"), and `phrases_languages.py` the set phrases of
-refusing and handing off in the other languages support teams answer in. Every finding carries a
+we do our best to…", "comparable to other airlines"), `shapes_recital.py` the policy recital (a rule,
+a requirement or a definition that withholds or corrects, in a reply that offers nothing besides:
+"next-day delivery refers to the next working day", "the voucher is limited to one per customer"),
+and `phrases_languages.py` the set phrases of refusing and handing off in the other languages
+support teams answer in. Every finding carries a
 suggestion fitted to its sentence
 (`suggestions.py`). Precision matters as much as recall: a false "no" blocks a frontline employee.
 """

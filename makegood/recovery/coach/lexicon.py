@@ -130,3 +130,10 @@ UNAVAILABLE: Final = (
     r"|no\s+longer\s+(?:\w+\s+)?(?:available|active|supported|valid|offered|sold|stocked|in\s+stock|possible|running"
     r"|operating|accepted|honou?red|eligible))"
 )
+# What the customer is granted ("the voucher", "fast track", "the lounge"); fencing one off refuses it.
+BENEFIT_NOUN: Final = alternation(
+    "offers?", "discounts?", "deals?", "promotions?", "promo", "codes?", "vouchers?", "coupons?", "gift cards?",
+    "credits?", "refunds?", "compensation", "upgrades?", "perks?", "benefits?", "rewards?", "points", "miles",
+    "allowance", "warranty", "guarantee", "cover", "lounges?", "fast track", "priority boarding", "wi-?fi",
+    "free [\\w-]+", "passes", "pass", "membership", "fares?", "rates?", "prices?", "sale", "service", "feature",
+)  # fmt: skip

@@ -2,7 +2,8 @@
 
 A shape's pattern names a group `x` (or `we`) for the words to highlight. `unless_before` is searched
 in the sentence up to the match (a condition, the customer's problem reported); `customer_acts` marks
-an imperative, which no "I"/"we" may govern ("I'll go ahead and contact the store" is not one).
+an imperative, which no "I"/"we" may govern ("I'll go ahead and contact the store" is not one);
+`alone` keeps a shape for replies that offer the customer nothing besides (a policy recital).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class Shape:
     suggestion: str
     unless_before: re.Pattern[str] | None = None  # searched in the sentence up to the match
     customer_acts: bool = False  # an imperative: no "I"/"we" may govern it in its clause
+    alone: bool = False  # a finding only in a reply that offers nothing else (`shapes_recital.OFFERS`)
 
 
 def shape(
@@ -37,6 +39,7 @@ def shape(
     *,
     unless_before: str | None = None,
     customer_acts: bool = False,
+    alone: bool = False,
 ) -> Shape:
     return Shape(
         rules if isinstance(rules, tuple) else (rules,),
@@ -44,4 +47,5 @@ def shape(
         suggestion,
         compile_lower(unless_before) if unless_before else None,
         customer_acts,
+        alone,
     )

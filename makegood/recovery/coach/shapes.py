@@ -17,7 +17,8 @@ named group for the words to highlight, and guards for what makes the same words
 condition ("if we don't have it, we'll order it"), the customer's own problem reported ("sorry
 you couldn't find it"), the employee doing it ("I'll contact the store"), a private message on the
 same channel ("DM us"), an open door for later ("call us if anything else comes up"). The tables
-are `shapes_no.py` (saying no, blaming) and `shapes_buck.py` (passing the buck).
+are `shapes_no.py` (saying no, blaming), `shapes_quiet.py` (refusing without a negation),
+`shapes_recital.py` (a rule recited, and nothing offered) and `shapes_buck.py` (passing the buck).
 """
 
 from __future__ import annotations
@@ -32,10 +33,11 @@ from makegood.recovery.coach.shape import BUCK, Shape
 from makegood.recovery.coach.shapes_buck import PASSES_BUCK
 from makegood.recovery.coach.shapes_no import BLAMES, SAYS_NO
 from makegood.recovery.coach.shapes_quiet import QUIET_BLAME, QUIET_NO
+from makegood.recovery.coach.shapes_recital import OFFERS, RECITAL
 
 Found = tuple[Rule, int, int, str]
 
-SHAPES: Final[tuple[Shape, ...]] = (*SAYS_NO, *QUIET_NO, *PASSES_BUCK, *BLAMES, *QUIET_BLAME)
+SHAPES: Final[tuple[Shape, ...]] = (*SAYS_NO, *QUIET_NO, *RECITAL, *PASSES_BUCK, *BLAMES, *QUIET_BLAME)
 
 _FIRST_PERSON_IN_CLAUSE: Final = compile_lower(r"\b(?:I|we)(?:'ll|'d|'m|'re|'ve)?\b|\blet\s+(?:me|us)\b")
 
@@ -79,13 +81,22 @@ def _spans(shape: Shape, sentence: str) -> list[tuple[int, int]]:
 
 def shape_findings(text: str, sentences: list[tuple[int, int]], found: list[Found]) -> list[Found]:
     """Findings that the sentences' shapes add to the phrases' (`found`): a sentence where a phrase
-    already found a rule keeps the phrase's finding for that rule, so each is flagged once."""
+    already found a rule keeps the phrase's finding for that rule, so each is flagged once. A policy
+    recital (`shapes_recital.py`) is one only in a reply that offers the customer nothing else."""
     added: list[Found] = []
+    offers: bool | None = None  # whether the reply offers anything besides a recital, read when needed
     for s_start, s_end in sentences:
         sentence = text[s_start:s_end]
         known = {rule for rule, start, end, _ in found if start < s_end and end > s_start}
         for shape in SHAPES:
+            if shape.alone and offers:
+                continue
             for start, end in _spans(shape, sentence):
+                if shape.alone:
+                    if offers is None:
+                        offers = OFFERS.search(text, sentences[0][0], sentences[-1][1]) is not None
+                    if offers:
+                        break
                 for rule in shape.rules:
                     if rule not in known:
                         added.append((rule, s_start + start, s_start + end, shape.suggestion))

@@ -17,6 +17,7 @@ S_WE_DO = "Say what you do instead: “What we can do is …”"
 S_NEXT_STEP = "There is always a next step: “Here's what I can do right now …”"
 S_OPENER = "Skip the bad-news opener and lead with the option: “What I can do is …”"
 S_NO = "Replace the no with an option: “Let me see what I can do for you.”"
+S_WITHIN_RULE = "Say what you can do within the rule: “Within that, what I can do for you is …”"
 S_OFFER = "Offer the alternative instead: “What I can offer you is …”"
 S_FIND_OUT = "Say what you'll find out, and when: “I'll find out for you and update you by …”"
 S_OWN = "Own it: “Let me find the right person, and I'll come back to you by …”"
@@ -79,7 +80,7 @@ def fitted(
         if party:
             return f"Make the call yourself: “I'll contact {party} for you and update you by …”"
         return default
-    if rule == Rule.SAYS_NO:
+    if rule == Rule.SAYS_NO and default != S_WITHIN_RULE:  # a recital keeps "within the rule"
         if _KNOWING.search(lowered, sentence_start, sentence_end):
             return S_FIND_OUT
         refused = _REFUSED.search(lowered, start, sentence_end)

@@ -206,6 +206,40 @@ def test_other_findings_never_block_a_frontline_employee():
     assert result.blocking is False
 
 
+@pytest.mark.parametrize(("role", "severity"), [(Role.FRONTLINE, "block"), (Role.MANAGER, "warn")])
+def test_a_policy_recital_with_nothing_offered_is_a_no_answered_within_the_rule(role, severity):
+    text = "Hi Sam,\n\nStandard delivery is counted in working days from dispatch.\n\nKind regards,\nPriya"
+
+    result = coach_reply(text, role=role, closing=False)
+
+    [finding] = result.findings
+    assert (finding.rule, finding.severity, finding.excerpt) == (
+        Rule.SAYS_NO,
+        severity,
+        "Standard delivery is counted in",
+    )
+    assert finding.suggestion.startswith("Say what you can do within the rule")
+    assert result.blocking is (severity == "block")
+
+
+@pytest.mark.parametrize(
+    "offer",
+    [
+        "I've asked the warehouse to send yours first.",
+        "Let me check where yours is.",
+        "What's your order number?",
+        "DM us your order number and we'll take a look.",
+        "I'd be happy to look at your order.",
+    ],
+)
+def test_a_policy_recital_is_context_when_the_reply_offers_something_anywhere(offer):
+    recital = "Standard delivery is counted in working days from dispatch."
+
+    assert excerpts(recital, Rule.SAYS_NO) == ["Standard delivery is counted in"]
+    assert excerpts(f"{recital} {offer}", Rule.SAYS_NO) == []
+    assert excerpts(f"{offer} {recital}", Rule.SAYS_NO) == []
+
+
 # Passing the buck, blaming ------------------------------------------------------------------------------
 
 
