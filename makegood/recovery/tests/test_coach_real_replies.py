@@ -21,7 +21,7 @@ pytestmark = pytest.mark.skipif(
 
 # (precision, recall, F1) floors per rule, just under what the coach reaches (bench/coach.py).
 FLOORS = {
-    Rule.SAYS_NO: (0.97, 0.90, 0.94),
+    Rule.SAYS_NO: (0.97, 0.93, 0.95),
     Rule.PASSES_BUCK: (0.95, 0.93, 0.94),
     Rule.BLAMES: (0.95, 0.75, 0.85),
     Rule.EXCUSE_AFTER_APOLOGY: (0.95, 0.90, 0.93),
