@@ -483,6 +483,12 @@ def bulk_main(argv: list[str]) -> None:
 # Server time of the list pages --------------------------------------------------------------------
 
 
+# Requests not counted: each worker's first request of a page fills its caches (on PostgreSQL, its
+# connection's catalogue caches too). Two were too few: the kernel hands consecutive requests to
+# whichever worker is waiting, and that can be the same one twice, leaving the other one cold.
+WARM_UP_REQUESTS = 6
+
+
 def server_time(response: Any) -> float:
     header = response.headers.get("Server-Timing", "")
     for part in header.split(","):
@@ -494,7 +500,7 @@ def server_time(response: Any) -> float:
 
 def sample_server_times(opener: urllib.request.OpenerDirector, url: str, headers: dict[str, str]) -> dict[str, Any]:
     times, wall = [], []
-    for _ in range(SERVER_TIME_SAMPLES + 2):
+    for _ in range(SERVER_TIME_SAMPLES + WARM_UP_REQUESTS):
         started = time.perf_counter()
         with opener.open(urllib.request.Request(url, headers=headers), timeout=30) as response:
             body = response.read()
@@ -502,7 +508,7 @@ def sample_server_times(opener: urllib.request.OpenerDirector, url: str, headers
                 raise SystemExit(f"GET {url}: HTTP {response.status}")
             times.append(server_time(response))
         wall.append((time.perf_counter() - started) * 1000)
-    times, wall = times[2:], wall[2:]  # the first two warm each worker up
+    times, wall = times[WARM_UP_REQUESTS:], wall[WARM_UP_REQUESTS:]
     return {
         "median": statistics.median(times),
         "max": max(times),
