@@ -164,9 +164,11 @@ _PG_DOCUMENT = f"""
 # PL/pgSQL with one generic plan, not SQL: a SQL function that cannot be inlined (this one writes)
 # is parsed and planned again on every call, and planning this statement was a quarter of
 # PostgreSQL's CPU for each new case. PL/pgSQL keeps the plan for the session, but would still plan
-# anew for each array of ids unless told that one plan fits all (a primary-key look-up per id).
+# anew for each array of ids unless told that one plan fits all: a few rows found by their keys.
+# That plan must use the indexes even when it is made while the tables are still nearly empty (a
+# new install, before the first ANALYZE), or it would scan them whole for the rest of the session.
 POSTGRES_REFRESH_FUNCTION = f"""CREATE OR REPLACE FUNCTION desk_search_refresh(ids bigint[]) RETURNS void
-    LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
+    LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan SET enable_seqscan = off AS $$
     BEGIN
         INSERT INTO {TABLE}(case_id, document) {_PG_DOCUMENT} WHERE c.id = ANY(ids)
         ON CONFLICT (case_id) DO UPDATE SET document = EXCLUDED.document;

@@ -289,4 +289,4 @@ def test_postgresql_plans_the_document_refresh_once_per_session():
         )
         language, config = cursor.fetchone()
     assert language == "plpgsql"
-    assert config == ["plan_cache_mode=force_generic_plan"]
+    assert config == ["plan_cache_mode=force_generic_plan", "enable_seqscan=off"]
