@@ -1,4 +1,5 @@
-"""How durable a commit is: the same on both databases, and one setting makes every commit wait for the disk."""
+"""How PostgreSQL and SQLite are configured: the same durability on both (one setting makes every
+commit wait for the disk), and PostgreSQL's statements prepared once per connection."""
 
 import json
 import os
@@ -32,9 +33,9 @@ def test_sqlite_and_postgresql_get_the_same_durability(tmp_path, durable, sqlite
     engine, options = database_settings("postgres://u@127.0.0.1:5432/x?options=-c%20statement_timeout%3D5000", durable)
     assert engine == "django.db.backends.postgresql"
     if pg_commit is None:
-        assert options == {"options": "-c statement_timeout=5000"}
+        assert options["options"] == "-c statement_timeout=5000"
     else:
-        assert options == {"options": f"-c statement_timeout=5000 -c synchronous_commit={pg_commit}"}
+        assert options["options"] == f"-c statement_timeout=5000 -c synchronous_commit={pg_commit}"
 
 
 @pytest.mark.django_db
@@ -45,3 +46,24 @@ def test_the_running_database_commits_as_configured():
         else:
             pytest.skip("the tests' SQLite database is in memory: there is no disk to wait for")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_postgresql_binds_parameters_on_the_server_and_prepares_repeated_statements():
+    _engine, options = database_settings("postgres://u@127.0.0.1:5432/x", None)
+    assert options["server_side_binding"] is True and options["prepare_threshold"] == 5
+    _engine, options = database_settings("postgres://u@127.0.0.1:5432/x?server_side_binding=false", None)
+    assert options["server_side_binding"] != True  # noqa: E712 (Django binds on the server only for True)
+
+
+@pytest.mark.django_db
+def test_postgresql_prepares_a_statement_run_five_times():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite keeps its own cache of prepared statements")
+    with connection.cursor() as cursor:
+        for _ in range(6):
+            cursor.execute("SELECT count(*) FROM auth_user WHERE id > %s", [0])
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement = %s",
+            ["SELECT count(*) FROM auth_user WHERE id > $1"],
+        )
+        assert cursor.fetchone()[0] == 1
