@@ -3,15 +3,14 @@
 In WAL mode a commit appends pages to the WAL; a checkpoint copies them into the database file and
 fsyncs it. Left to SQLite, the commit that grows the WAL past `wal_autocheckpoint` pages does the
 whole copy while its writer still holds the write lock, and every other writer waits for the disk:
-with 100,000 cases that was a 40 MB copy about twice a second under intake, and the intake's p99
-went from about 33 ms to about 75 ms (`bench/intake.py`).
+with 100,000 cases loaded, the intake's p99 was about 75 ms with those checkpoints and about 33 ms
+with none (`bench/intake.py`).
 
 This thread runs `PRAGMA wal_checkpoint(PASSIVE)` every `INTERVAL` seconds on its own connection. A
 passive checkpoint takes no write lock: writers go on appending while it copies what they had
 committed. The writers' own automatic checkpoint stays as the backstop, but when it fires nearly
 every page is already in the database, so it copies only the last few (or finds this thread busy
-and skips); and once the WAL is wholly copied the next writer starts it again from the beginning,
-so it stays about as small as before.
+and skips); and once the WAL is wholly copied, the next writer starts it again from the beginning.
 
 Started in each web worker after gunicorn forks it (`gunicorn.conf.py`): a thread must not run in
 the process that forks, because a thread inside SQLite at the moment of the fork would leave its
